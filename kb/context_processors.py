@@ -1,0 +1,12 @@
+"""Template context: what the current user's role allows, for showing or hiding controls."""
+
+from kb.lib import roles as r
+
+
+def roles(request):
+    user = getattr(request, "user", None)
+    return {
+        "kb_role": r.role_of(user),
+        "kb_can_edit": r.is_editor(user),
+        "kb_is_admin": r.is_admin(user),
+    }

@@ -1,0 +1,1 @@
+"""Pure helpers shared by every layer: no models, no request objects."""

@@ -1,0 +1,37 @@
+"""W3C-style text selectors shared by annotations and evidence.
+
+A target is stored as a TextQuoteSelector (exact, prefix, suffix) and a
+TextPositionSelector (start, end in the revision's canonical text, in code
+points), with the passage and revision it was made on, and the state of its
+anchoring after the paper's text changed.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AnchorStatus(models.TextChoices):
+    ANCHORED = "anchored", _("已锚定")
+    MOVED = "moved", _("已移动")
+    NEEDS_REANCHOR = "needs_reanchor", _("待重新锚定")
+    ORPHANED = "orphaned", _("孤立")
+
+
+class AnchoredTarget(models.Model):
+    passage = models.ForeignKey(
+        "papers.Passage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revision = models.ForeignKey(
+        "papers.TextRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    exact = models.TextField(_("引文"), blank=True)
+    prefix = models.TextField(blank=True)
+    suffix = models.TextField(blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    anchor_status = models.CharField(
+        max_length=16, choices=AnchorStatus.choices, default=AnchorStatus.ANCHORED, db_index=True
+    )
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,60 @@
+"""Annotations on passages: W3C-style selectors, Markdown body, visibility, replies, tags."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from kb.lib import roles
+from kb.models.anchors import AnchoredTarget
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", _("仅自己")
+    EDITORS = "editors", _("编辑可见")
+    PUBLIC = "public", _("公开")
+
+
+class Motivation(models.TextChoices):
+    HIGHLIGHTING = "highlighting", _("高亮")
+    COMMENTING = "commenting", _("评论")
+    TAGGING = "tagging", _("标签")
+    REPLYING = "replying", _("回复")
+    LINKING = "linking", _("链接")
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.filter(visibility=Visibility.PUBLIC) if roles.can_read(user) else self.none()
+        shown = Q(visibility=Visibility.PUBLIC) | Q(creator=user)
+        if roles.is_editor(user):
+            shown |= Q(visibility=Visibility.EDITORS)
+        return self.filter(shown)
+
+
+class Annotation(AnchoredTarget):
+    body = models.TextField(_("内容"), blank=True, help_text="Markdown")
+    body_html = models.TextField(blank=True, editable=False, help_text="sanitised rendering of body, cached")
+    motivation = models.CharField(max_length=16, choices=Motivation.choices, default=Motivation.COMMENTING)
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    tags = TaggableManager(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("批注")
+        verbose_name_plural = _("批注")
+
+    def __str__(self) -> str:
+        return f"{self.creator_id}: {self.exact[:40]}"

@@ -1,0 +1,62 @@
+"""Claims editors record about papers, and the evidence quotes that back them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kb.models.anchors import AnchoredTarget
+
+
+class ClaimKind(models.TextChoices):
+    THESIS = "thesis", _("论点")
+    FINDING = "finding", _("发现")
+    DEFINITION = "definition", _("定义")
+    CHALLENGE = "challenge", _("挑战")
+    RECOMMENDATION = "recommendation", _("建议")
+    METHOD = "method", _("方法")
+
+
+class ClaimStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待审")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class Claim(models.Model):
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="claims")
+    statement = models.TextField(_("陈述"))
+    kind = models.CharField(_("类型"), max_length=16, choices=ClaimKind.choices, default=ClaimKind.THESIS)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PROPOSED
+    )
+    concepts = models.ManyToManyField("kb.Concept", blank=True, related_name="claims")
+    creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("论断")
+        verbose_name_plural = _("论断")
+
+    def __str__(self) -> str:
+        return self.statement[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("kb:claim-detail", args=[self.pk])
+
+
+class Evidence(AnchoredTarget):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.exact[:40]}"

@@ -1,0 +1,86 @@
+"""Typed links between passages or claims of different papers."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Relation(models.TextChoices):
+    SUPPORTS = "supports", _("支持")
+    CONTRADICTS = "contradicts", _("反驳")
+    ELABORATES = "elaborates", _("阐发")
+    SAME_TOPIC = "same_topic", _("同一主题")
+    DEFINES = "defines", _("定义")
+    CITES = "cites", _("引用")
+    EQUIVALENT = "equivalent", _("等同")
+
+
+class CrossRefStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("系统建议")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已否决")
+
+
+class CrossReference(models.Model):
+    source_passage = models.ForeignKey(
+        "papers.Passage", on_delete=models.CASCADE, null=True, blank=True, related_name="crossrefs_out"
+    )
+    target_passage = models.ForeignKey(
+        "papers.Passage", on_delete=models.CASCADE, null=True, blank=True, related_name="crossrefs_in"
+    )
+    source_claim = models.ForeignKey(
+        "kb.Claim", on_delete=models.CASCADE, null=True, blank=True, related_name="relations_out"
+    )
+    target_claim = models.ForeignKey(
+        "kb.Claim", on_delete=models.CASCADE, null=True, blank=True, related_name="relations_in"
+    )
+    relation = models.CharField(
+        _("关系"), max_length=16, choices=Relation.choices, default=Relation.SAME_TOPIC
+    )
+    note = models.TextField(_("备注"), blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=CrossRefStatus.choices,
+        default=CrossRefStatus.SUGGESTED,
+        db_index=True,
+    )
+    score = models.FloatField(null=True, blank=True)
+    reason = models.JSONField(default=dict, blank=True)
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="crossref_passages_or_claims",
+                condition=(
+                    Q(
+                        source_passage__isnull=False,
+                        target_passage__isnull=False,
+                        source_claim__isnull=True,
+                        target_claim__isnull=True,
+                    )
+                    | Q(
+                        source_claim__isnull=False,
+                        target_claim__isnull=False,
+                        source_passage__isnull=True,
+                        target_passage__isnull=True,
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["source_passage", "target_passage", "relation"], name="crossref_unique_passage_pair"
+            ),
+            models.UniqueConstraint(
+                fields=["source_claim", "target_claim", "relation"], name="crossref_unique_claim_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} ({self.get_status_display()})"

@@ -1,0 +1,1 @@
+"""Writes to the knowledge layer, and work that spans papers and kb."""

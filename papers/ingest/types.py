@@ -1,0 +1,123 @@
+"""Typed results of the ingestion pipeline (no database, no Django models).
+
+``ParsedPaper.to_json()`` is the contract of ``manage.py ingest --json``:
+other tools depend on its keys, so keys may be added but never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+PASSAGE_SEPARATOR = "\n\n"
+
+
+class IngestError(Exception):
+    """A file cannot be ingested; the message says why, for the admin to read."""
+
+
+@dataclass
+class SourceInfo:
+    filename: str
+    sha256: str
+    format: str
+    size: int = 0
+
+
+@dataclass
+class AuthorInfo:
+    name: str
+    name_en: str = ""
+    affiliation: str = ""
+
+
+@dataclass
+class SectionInfo:
+    number: str
+    heading: str
+    level: int = 1
+
+
+@dataclass
+class PassageInfo:
+    kind: str  # heading, paragraph, abstract, caption, footnote, reference, metadata
+    text: str
+    section: int | None = None  # index into ParsedPaper.sections
+    page: int | None = None
+
+
+@dataclass
+class FootnoteInfo:
+    marker: str
+    text: str
+    page: int | None = None
+    passage: int | None = None  # index of the footnote's own passage
+
+
+@dataclass
+class ReferenceInfo:
+    raw: str
+    marker: str = ""
+    authors: list[str] = field(default_factory=list)
+    title: str = ""
+    type_code: str = ""
+    container: str = ""
+    year: int | None = None
+    pages: str = ""
+    doi: str = ""
+    passage: int | None = None
+
+
+@dataclass
+class CitationInfo:
+    marker: str
+    passage: int  # index of the passage the marker stands in
+    start: int = 0  # offsets of the marker inside that passage's text
+    end: int = 0
+    target: int | None = None  # index into footnotes or references
+    target_kind: str | None = None  # "footnote", "reference" or None
+
+
+@dataclass
+class ParsedPaper:
+    source: SourceInfo
+    title: str = ""
+    subtitle: str = ""
+    title_en: str = ""
+    authors: list[AuthorInfo] = field(default_factory=list)
+    abstract: str = ""
+    abstract_en: str = ""
+    keywords: list[str] = field(default_factory=list)
+    keywords_en: list[str] = field(default_factory=list)
+    doi: str = ""
+    venue: str = ""
+    year: int | None = None
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    sections: list[SectionInfo] = field(default_factory=list)
+    passages: list[PassageInfo] = field(default_factory=list)
+    footnotes: list[FootnoteInfo] = field(default_factory=list)
+    citations: list[CitationInfo] = field(default_factory=list)
+    references: list[ReferenceInfo] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.warnings) or not self.title
+
+    def canonical_text(self) -> str:
+        """The paper's canonical text: passages joined by a blank line."""
+        return PASSAGE_SEPARATOR.join(p.text for p in self.passages)
+
+    def passage_offsets(self) -> list[tuple[int, int]]:
+        """(start, end) of each passage in ``canonical_text()``, in code points."""
+        offsets, cursor = [], 0
+        for passage in self.passages:
+            offsets.append((cursor, cursor + len(passage.text)))
+            cursor += len(passage.text) + len(PASSAGE_SEPARATOR)
+        return offsets
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["source"] = {key: data["source"][key] for key in ("filename", "sha256", "format")}
+        return data

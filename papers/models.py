@@ -1,0 +1,294 @@
+"""What was published: papers, their authors, source files, text revisions,
+sections, passages, footnotes, references and citations.
+
+Writes go through ``papers.services``; reusable filters are QuerySet methods.
+This module never imports the knowledge layer (``kb``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class PaperStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    ARCHIVED = "archived", _("已归档")
+
+
+class PaperQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PaperStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published papers for readers; admins also see drafts and archived ones."""
+        from kb.lib.roles import is_admin
+
+        return self if is_admin(user) else self.published()
+
+
+class Paper(models.Model):
+    title = models.CharField(_("标题"), max_length=500, blank=True)
+    subtitle = models.CharField(_("副标题"), max_length=500, blank=True)
+    title_en = models.CharField(_("英文标题"), max_length=500, blank=True)
+    abstract = models.TextField(_("摘要"), blank=True)
+    abstract_en = models.TextField(_("英文摘要"), blank=True)
+    keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    keywords_en = models.JSONField(_("英文关键词"), default=list, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True, db_index=True)
+    venue = models.CharField(_("刊物"), max_length=300, blank=True)
+    volume = models.CharField(_("卷"), max_length=40, blank=True)
+    issue = models.CharField(_("期"), max_length=40, blank=True)
+    pages = models.CharField(_("页码"), max_length=40, blank=True)
+    # NULL when absent so that uniqueness only binds papers that have a DOI.
+    doi = models.CharField("DOI", max_length=200, null=True, blank=True, unique=True)
+    language = models.CharField(_("语言"), max_length=16, default="zh")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PaperStatus.choices, default=PaperStatus.PUBLISHED, db_index=True
+    )
+    needs_review = models.BooleanField(_("需要审核"), default=False)
+    warnings = models.JSONField(_("导入警告"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "title", "pk"]
+        verbose_name = _("论文")
+        verbose_name_plural = _("论文")
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:paper-detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.title_en or _("（无标题论文 #%(pk)s）") % {"pk": self.pk}
+
+
+class Author(models.Model):
+    name = models.CharField(_("姓名"), max_length=200, db_index=True)
+    name_en = models.CharField(_("英文姓名"), max_length=200, blank=True)
+    orcid = models.CharField("ORCID", max_length=19, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("作者")
+        verbose_name_plural = _("作者")
+
+    def __str__(self) -> str:
+        return self.name or self.name_en
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:author-detail", args=[self.pk])
+
+
+class Authorship(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships")
+    order = models.PositiveSmallIntegerField(default=0)
+    affiliation = models.CharField(_("单位"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["paper", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "order"], name="authorship_unique_order"),
+            models.UniqueConstraint(fields=["paper", "author"], name="authorship_unique_author"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} @ {self.paper_id}"
+
+
+class SourceFile(models.Model):
+    class Format(models.TextChoices):
+        TXT = "txt", "Text"
+        PDF = "pdf", "PDF"
+        MD = "md", "Markdown"
+        DOCX = "docx", "DOCX"
+
+    paper = models.ForeignKey(Paper, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources")
+    file = models.FileField(upload_to="sources/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255)
+    format = models.CharField(max_length=8, choices=Format.choices)
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TextRevision(models.Model):
+    """One extraction of a paper's text. Passages belong to the current one;
+    older revisions keep their canonical text so that it stays retrievable."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(help_text="canonical text; passage offsets index into it (code points)")
+    source = models.ForeignKey(SourceFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paper", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="revision_unique_number"),
+            models.UniqueConstraint(
+                fields=["paper"], condition=Q(is_current=True), name="revision_one_current_per_paper"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} r{self.number}"
+
+
+class Section(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="sections")
+    revision = models.ForeignKey(TextRevision, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField()
+    number = models.CharField(max_length=40, blank=True)
+    heading = models.CharField(max_length=500)
+    level = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["revision", "order"]
+        constraints = [models.UniqueConstraint(fields=["revision", "order"], name="section_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.heading}".strip()
+
+
+class PassageKind(models.TextChoices):
+    HEADING = "heading", _("标题")
+    PARAGRAPH = "paragraph", _("段落")
+    ABSTRACT = "abstract", _("摘要")
+    CAPTION = "caption", _("图表说明")
+    FOOTNOTE = "footnote", _("脚注")
+    REFERENCE = "reference", _("参考文献")
+    METADATA = "metadata", _("元数据")
+
+
+class PassageQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(revision__is_current=True)
+
+    def visible_to(self, user):
+        return self.filter(paper__in=Paper.objects.visible_to(user))
+
+    def body(self):
+        return self.filter(kind__in=[PassageKind.PARAGRAPH, PassageKind.HEADING, PassageKind.CAPTION])
+
+
+class Passage(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="passages")
+    revision = models.ForeignKey(TextRevision, on_delete=models.CASCADE, related_name="passages")
+    order = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=PassageKind.choices, default=PassageKind.PARAGRAPH)
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="passages"
+    )
+    page = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField()
+    start = models.PositiveIntegerField(help_text="offset of the first code point in the revision's text")
+    end = models.PositiveIntegerField(help_text="offset after the last code point")
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "order"], name="passage_unique_order"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="passage_offsets_ordered"),
+        ]
+        indexes = [models.Index(fields=["paper", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id}#p-{self.order}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:paper-detail", args=[self.paper_id]) + f"#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.order}"
+
+
+class Footnote(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="footnotes")
+    revision = models.ForeignKey(TextRevision, on_delete=models.CASCADE, related_name="footnotes")
+    order = models.PositiveIntegerField()
+    marker = models.CharField(max_length=16)
+    page = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField()
+    passage = models.OneToOneField(
+        Passage, on_delete=models.SET_NULL, null=True, blank=True, related_name="footnote_entry"
+    )
+
+    class Meta:
+        ordering = ["revision", "order"]
+        constraints = [models.UniqueConstraint(fields=["revision", "order"], name="footnote_unique_order")]
+
+    def __str__(self) -> str:
+        return f"{self.marker} {self.text[:40]}"
+
+
+class Reference(models.Model):
+    """An entry of the reference list, parsed from GB/T 7714 style where possible."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="references")
+    revision = models.ForeignKey(TextRevision, on_delete=models.CASCADE, related_name="references")
+    order = models.PositiveIntegerField()
+    marker = models.CharField(max_length=16, blank=True)
+    raw = models.TextField()
+    authors = models.JSONField(default=list, blank=True)
+    title = models.CharField(max_length=1000, blank=True)
+    type_code = models.CharField(max_length=8, blank=True)
+    container = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    pages = models.CharField(max_length=40, blank=True)
+    doi = models.CharField(max_length=200, blank=True)
+    passage = models.OneToOneField(
+        Passage, on_delete=models.SET_NULL, null=True, blank=True, related_name="reference_entry"
+    )
+
+    class Meta:
+        ordering = ["revision", "order"]
+        constraints = [models.UniqueConstraint(fields=["revision", "order"], name="reference_unique_order")]
+
+    def __str__(self) -> str:
+        return self.raw[:60]
+
+
+class Citation(models.Model):
+    """A marker in a passage (``[1]``, ``［2-3］``, ``①``) pointing at a footnote or reference entry."""
+
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="citations")
+    marker = models.CharField(max_length=32)
+    start = models.PositiveIntegerField(help_text="offset of the marker inside the passage text")
+    end = models.PositiveIntegerField()
+    footnote = models.ForeignKey(
+        Footnote, on_delete=models.SET_NULL, null=True, blank=True, related_name="citations"
+    )
+    reference = models.ForeignKey(
+        Reference, on_delete=models.SET_NULL, null=True, blank=True, related_name="citations"
+    )
+
+    class Meta:
+        ordering = ["passage", "start"]
+
+    def __str__(self) -> str:
+        return self.marker

@@ -1,0 +1,223 @@
+"""Persist a ``ParsedPaper`` in one transaction.
+
+Contract of ``paper_save_parsed``:
+- the same source file again (by sha256) changes nothing: outcome ``unchanged``;
+- a paper already present (same DOI, or same normalised title and first
+  author) gets a new ``TextRevision``; its old revision, passages and text stay
+  in the database (not current), so nothing anyone anchored to is deleted:
+  outcome ``revised``;
+- otherwise a new paper: outcome ``loaded``.
+Either everything is written or nothing is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from papers.ingest.types import ParsedPaper
+from papers.models import (
+    Author,
+    Authorship,
+    Citation,
+    Footnote,
+    Paper,
+    PaperStatus,
+    Passage,
+    Reference,
+    Section,
+    SourceFile,
+    TextRevision,
+)
+
+LOADED, UNCHANGED, REVISED = "loaded", "unchanged", "revised"
+
+
+@dataclass
+class IngestOutcome:
+    status: str
+    paper: Paper
+    revision: TextRevision | None = None
+    previous_revision: TextRevision | None = None
+
+
+def normalise_title(title: str) -> str:
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return re.sub(r"[\W_]+", "", folded)
+
+
+def _find_existing(parsed: ParsedPaper) -> Paper | None:
+    if parsed.doi:
+        match = Paper.objects.filter(doi__iexact=parsed.doi).first()
+        if match:
+            return match
+    key = normalise_title(parsed.title or parsed.title_en)
+    if not key:
+        return None
+    first_author = parsed.authors[0].name if parsed.authors else None
+    candidates = Paper.objects.filter(title__in=[parsed.title, parsed.title_en]) | Paper.objects.filter(
+        title_en__in=[parsed.title, parsed.title_en]
+    )
+    for paper in candidates.prefetch_related("authorships__author"):
+        if normalise_title(paper.title or paper.title_en) != key:
+            continue
+        authors = [a.author.name for a in paper.authorships.all()]
+        if first_author is None or (authors and authors[0] == first_author):
+            return paper
+    return None
+
+
+def _apply_metadata(paper: Paper, parsed: ParsedPaper) -> None:
+    for field in (
+        "title",
+        "subtitle",
+        "title_en",
+        "abstract",
+        "abstract_en",
+        "venue",
+        "volume",
+        "issue",
+        "pages",
+    ):
+        setattr(paper, field, getattr(parsed, field) or "")
+    paper.keywords = list(parsed.keywords)
+    paper.keywords_en = list(parsed.keywords_en)
+    paper.year = parsed.year
+    paper.doi = parsed.doi or None
+    paper.needs_review = parsed.needs_review
+    paper.warnings = list(parsed.warnings)
+
+
+def _save_authors(paper: Paper, parsed: ParsedPaper) -> None:
+    paper.authorships.all().delete()
+    for order, info in enumerate(parsed.authors):
+        author = Author.objects.filter(name=info.name).first()
+        if author is None:
+            author = Author(name=info.name, name_en=info.name_en)
+            author.full_clean()
+            author.save()
+        elif info.name_en and not author.name_en:
+            author.name_en = info.name_en
+            author.save(update_fields=["name_en"])
+        Authorship.objects.get_or_create(
+            paper=paper, author=author, defaults={"order": order, "affiliation": info.affiliation[:500]}
+        )
+
+
+def _save_text(paper: Paper, revision: TextRevision, parsed: ParsedPaper) -> None:
+    sections = Section.objects.bulk_create(
+        Section(
+            paper=paper,
+            revision=revision,
+            order=i,
+            number=s.number[:40],
+            heading=s.heading[:500],
+            level=s.level,
+        )
+        for i, s in enumerate(parsed.sections)
+    )
+    offsets = parsed.passage_offsets()
+    passages = Passage.objects.bulk_create(
+        Passage(
+            paper=paper,
+            revision=revision,
+            order=i,
+            kind=p.kind,
+            section=sections[p.section] if p.section is not None else None,
+            page=p.page,
+            text=p.text,
+            start=offsets[i][0],
+            end=offsets[i][1],
+        )
+        for i, p in enumerate(parsed.passages)
+    )
+    footnotes = Footnote.objects.bulk_create(
+        Footnote(
+            paper=paper,
+            revision=revision,
+            order=i,
+            marker=f.marker[:16],
+            page=f.page,
+            text=f.text,
+            passage=passages[f.passage] if f.passage is not None else None,
+        )
+        for i, f in enumerate(parsed.footnotes)
+    )
+    references = Reference.objects.bulk_create(
+        Reference(
+            paper=paper,
+            revision=revision,
+            order=i,
+            marker=r.marker[:16],
+            raw=r.raw,
+            authors=r.authors,
+            title=r.title[:1000],
+            type_code=r.type_code[:8],
+            container=r.container[:500],
+            year=r.year,
+            pages=r.pages[:40],
+            doi=r.doi[:200],
+            passage=passages[r.passage] if r.passage is not None else None,
+        )
+        for i, r in enumerate(parsed.references)
+    )
+    Citation.objects.bulk_create(
+        Citation(
+            passage=passages[c.passage],
+            marker=c.marker[:32],
+            start=c.start,
+            end=c.end,
+            footnote=footnotes[c.target] if c.target_kind == "footnote" and c.target is not None else None,
+            reference=references[c.target] if c.target_kind == "reference" and c.target is not None else None,
+        )
+        for c in parsed.citations
+    )
+
+
+@transaction.atomic
+def paper_save_parsed(
+    *, parsed: ParsedPaper, user=None, data: bytes | None = None, status: str = PaperStatus.PUBLISHED
+) -> IngestOutcome:
+    """Save a parsed paper (see the module docstring for the outcomes)."""
+    existing_source = SourceFile.objects.filter(sha256=parsed.source.sha256).select_related("paper").first()
+    if existing_source is not None and existing_source.paper is not None:
+        return IngestOutcome(status=UNCHANGED, paper=existing_source.paper)
+
+    paper = _find_existing(parsed)
+    previous = None
+    if paper is None:
+        paper = Paper(status=status)
+        outcome = LOADED
+    else:
+        previous = paper.revisions.filter(is_current=True).first()
+        outcome = REVISED
+    _apply_metadata(paper, parsed)
+    paper.full_clean(validate_unique=False)
+    paper.save()
+    _save_authors(paper, parsed)
+
+    source = existing_source or SourceFile(
+        filename=parsed.source.filename[:255],
+        format=parsed.source.format,
+        sha256=parsed.source.sha256,
+        size=parsed.source.size or (len(data) if data is not None else 0),
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    source.paper = paper
+    if data is not None and not source.file:
+        source.file.save(parsed.source.filename, ContentFile(data), save=False)
+    source.save()
+
+    number = 1
+    if previous is not None:
+        number = previous.number + 1
+        TextRevision.objects.filter(pk=previous.pk).update(is_current=False)
+    revision = TextRevision.objects.create(
+        paper=paper, number=number, text=parsed.canonical_text(), source=source, is_current=True
+    )
+    _save_text(paper, revision, parsed)
+    return IngestOutcome(status=outcome, paper=paper, revision=revision, previous_revision=previous)

@@ -1,0 +1,40 @@
+"""Admins correcting a paper's metadata."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from papers.models import Paper
+
+EDITABLE_FIELDS = (
+    "title",
+    "subtitle",
+    "title_en",
+    "abstract",
+    "abstract_en",
+    "keywords",
+    "keywords_en",
+    "year",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "language",
+    "status",
+    "needs_review",
+)
+
+
+@transaction.atomic
+def paper_update_metadata(*, paper: Paper, user, **changes) -> Paper:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(paper, field, value)
+    if paper.doi == "":
+        paper.doi = None
+    paper.full_clean()
+    paper.save()
+    return paper
