@@ -1,0 +1,1 @@
+"""Views of the knowledge app, one module per area."""

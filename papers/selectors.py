@@ -1,0 +1,156 @@
+"""Reads of the papers app that assemble pages (bounded query counts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from kb.lib.spans import Span, render_spans
+from papers.models import Author, Authorship, Citation, Paper, Passage, PassageKind, Section, TextRevision
+from papers.reader import overlays_for
+
+
+def _authorships():
+    return Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("order"))
+
+
+def paper_list(*, user, year: int | None = None, author_id: int | None = None, q: str = ""):
+    papers = Paper.objects.visible_to(user).prefetch_related(_authorships())
+    if year:
+        papers = papers.filter(year=year)
+    if author_id:
+        papers = papers.filter(authorships__author_id=author_id)
+    return papers.order_by("-year", "title", "pk")
+
+
+def paper_years(*, user) -> list[dict]:
+    return list(
+        Paper.objects.visible_to(user)
+        .exclude(year=None)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+
+
+def author_facets(*, user, limit: int = 30) -> list[Author]:
+    visible = Paper.objects.visible_to(user)
+    return list(
+        Author.objects.filter(authorships__paper__in=visible)
+        .annotate(n=Count("authorships", filter=Q(authorships__paper__in=visible)))
+        .order_by("-n", "name")[:limit]
+    )
+
+
+@dataclass
+class ReaderPassage:
+    passage: Passage
+    html: str
+    classes: str = ""
+
+
+@dataclass
+class TocEntry:
+    section: Section
+    anchor: str
+
+
+@dataclass
+class Reader:
+    paper: Paper
+    revision: TextRevision | None
+    toc: list[TocEntry]
+    body: list[ReaderPassage]
+    footnotes: list[ReaderPassage]
+    references: list[ReaderPassage]
+    front: list[ReaderPassage]  # abstracts and metadata lines
+    context: dict = field(default_factory=dict)
+    margin_templates: list[str] = field(default_factory=list)
+
+
+def _citation_spans(passage: Passage) -> list[Span]:
+    spans = []
+    for citation in passage.citations.all():
+        target = citation.footnote.passage if citation.footnote and citation.footnote.passage else None
+        if target is None and citation.reference and citation.reference.passage:
+            target = citation.reference.passage
+        attrs = (("class", "cite"),)
+        if target is not None:
+            attrs = (("class", "cite"), ("href", f"#{target.anchor}"), ("id", f"cite-{citation.pk}"))
+        spans.append(Span(citation.start, citation.end, "a" if target is not None else "span", attrs))
+    return spans
+
+
+def paper_reader(*, paper_id: int, user) -> Reader:
+    """Everything the reader page shows, in a fixed number of queries."""
+    paper = Paper.objects.visible_to(user).prefetch_related(_authorships()).filter(pk=paper_id).first()
+    if paper is None:
+        raise Http404("no such paper")
+    revision = TextRevision.objects.filter(paper=paper, is_current=True).defer("text").first()
+    if revision is None:
+        return Reader(paper=paper, revision=None, toc=[], body=[], footnotes=[], references=[], front=[])
+    citations = Citation.objects.select_related("footnote__passage", "reference__passage")
+    passages = list(
+        Passage.objects.filter(revision=revision)
+        .select_related("section")
+        .prefetch_related(Prefetch("citations", queryset=citations))
+        .order_by("order")
+    )
+    overlays = overlays_for(paper=paper, passages=passages, user=user)
+    extra: dict[int, list[Span]] = {}
+    context: dict = {}
+    margins: list[str] = []
+    for overlay in overlays:
+        for pid, spans in overlay.spans.items():
+            extra.setdefault(pid, []).extend(spans)
+        context.update(overlay.context)
+        margins.extend(overlay.margin_templates)
+
+    first_of_section: dict[int, str] = {}
+    groups: dict[str, list[ReaderPassage]] = {"body": [], "footnote": [], "reference": [], "front": []}
+    for p in passages:
+        html = render_spans(p.text, _citation_spans(p) + extra.get(p.pk, []))
+        item = ReaderPassage(passage=p, html=html, classes=f"passage passage--{p.kind}")
+        if p.kind == PassageKind.FOOTNOTE:
+            groups["footnote"].append(item)
+        elif p.kind == PassageKind.REFERENCE:
+            groups["reference"].append(item)
+        elif p.kind in (PassageKind.ABSTRACT, PassageKind.METADATA):
+            groups["front"].append(item)
+        else:
+            groups["body"].append(item)
+            if p.section_id and p.section_id not in first_of_section:
+                first_of_section[p.section_id] = p.anchor
+    sections = Section.objects.filter(revision=revision).order_by("order")
+    toc = [TocEntry(section=s, anchor=first_of_section[s.pk]) for s in sections if s.pk in first_of_section]
+    return Reader(
+        paper=paper,
+        revision=revision,
+        toc=toc,
+        body=groups["body"],
+        footnotes=groups["footnote"],
+        references=groups["reference"],
+        front=groups["front"],
+        context=context,
+        margin_templates=margins,
+    )
+
+
+def author_detail(*, author_id: int, user):
+    author = Author.objects.filter(pk=author_id).first()
+    if author is None:
+        raise Http404("no such author")
+    papers = list(
+        Paper.objects.visible_to(user)
+        .filter(authorships__author=author)
+        .prefetch_related(_authorships())
+        .order_by("-year", "title")
+    )
+    if not papers:
+        raise Http404("no visible papers by this author")
+    coauthors = (
+        Author.objects.filter(authorships__paper__in=[p.pk for p in papers]).exclude(pk=author.pk).distinct()
+    )
+    return author, papers, list(coauthors.order_by("name"))

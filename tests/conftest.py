@@ -1,0 +1,110 @@
+"""Shared fixtures: the four personas (anonymous, scholar, editor, admin) and a small paper."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests import factories as f
+
+PERSONAS = ("anonymous", "scholar", "editor", "admin")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def scholar(db):
+    return f.UserFactory(username="scholar", role="Scholar")
+
+
+@pytest.fixture
+def editor(db):
+    return f.UserFactory(username="editor", role="Editor")
+
+
+@pytest.fixture
+def other_editor(db):
+    return f.UserFactory(username="editor2", role="Editor")
+
+
+@pytest.fixture
+def admin_user(db):
+    return f.UserFactory(username="admin", role="Admin")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anonymous_client(db):
+    return Client()
+
+
+@pytest.fixture
+def scholar_client(scholar):
+    return _client_for(scholar)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _client_for(editor)
+
+
+@pytest.fixture
+def admin_client_(admin_user):
+    return _client_for(admin_user)
+
+
+@pytest.fixture(params=PERSONAS)
+def persona(request, db):
+    """(name, client) for each persona in turn."""
+    name = request.param
+    user = None if name == "anonymous" else request.getfixturevalue({"admin": "admin_user"}.get(name, name))
+    return name, _client_for(user)
+
+
+@pytest.fixture
+def paper_with_text(db):
+    """A published paper with authors, two sections, passages, a footnote and a citation."""
+    paper = f.PaperFactory(title="数字鸿沟与共同富裕", year=2023)
+    f.AuthorshipFactory(paper=paper, order=0)
+    f.AuthorshipFactory(paper=paper, order=1)
+    revision = f.RevisionFactory(paper=paper)
+    s1 = f.SectionFactory(revision=revision, order=0, number="一、", heading="数字鸿沟的内涵")
+    s2 = f.SectionFactory(revision=revision, order=1, number="二、", heading="弥合路径", level=1)
+    texts = [
+        ("heading", s1, "一、数字鸿沟的内涵"),
+        ("paragraph", s1, "数字鸿沟是数字时代社会不平等的新形态①。"),
+        ("heading", s2, "二、弥合路径"),
+        ("paragraph", s2, "弥合数字鸿沟是实现共同富裕的重要路径[1]。"),
+        ("footnote", s2, "①参见国家统计局数据。"),
+    ]
+    passages, cursor = [], 0
+    for i, (kind, section, text) in enumerate(texts):
+        passages.append(
+            f.PassageFactory(
+                revision=revision,
+                order=i,
+                kind=kind,
+                section=section,
+                text=text,
+                start=cursor,
+                end=cursor + len(text),
+                page=1,
+            )
+        )
+        cursor += len(text) + 2
+    revision.text = "\n\n".join(t for _, _, t in texts)
+    revision.save()
+    fn = f.FootnoteFactory(
+        revision=revision, order=0, marker="①", passage=passages[4], text="参见国家统计局数据。"
+    )
+    passages[1].citations.create(marker="①", start=19, end=20, footnote=fn)
+    return paper
