@@ -53,13 +53,24 @@ def mark_for_reanchoring(outcome: IngestOutcome) -> int:
 
 
 def paper_load(
-    *, data: bytes, filename: str, user=None, dry_run: bool = False, status: str | None = None
+    *,
+    data: bytes,
+    filename: str,
+    user=None,
+    dry_run: bool = False,
+    status: str | None = None,
+    parsed: ParsedPaper | None = None,
 ) -> LoadResult:
-    """Parse and save one file. Never raises for bad input: the result says why it failed."""
-    try:
-        parsed = parse_bytes(data, filename=filename, max_bytes=max_upload_bytes())
-    except IngestError as exc:
-        return LoadResult(filename=filename, status="failed", error=str(exc))
+    """Parse and save one file. Never raises for bad input: the result says why it failed.
+
+    ``parsed`` skips the parse when the caller already holds the parsed file
+    (the admin upload, after the admin corrected its metadata).
+    """
+    if parsed is None:
+        try:
+            parsed = parse_bytes(data, filename=filename, max_bytes=max_upload_bytes())
+        except IngestError as exc:
+            return LoadResult(filename=filename, status="failed", error=str(exc))
     if dry_run:
         return LoadResult(filename=filename, status="parsed", warnings=parsed.warnings, parsed=parsed)
     extra = {"status": status} if status else {}
