@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from tests import factories as f
@@ -10,9 +13,20 @@ from tests import factories as f
 PERSONAS = ("anonymous", "scholar", "editor", "admin")
 
 
+def pytest_configure(config):
+    # Tests render templates without running collectstatic: plain static storage, and a
+    # STATIC_ROOT that exists so whitenoise does not warn (warnings are errors here).
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
+def _fast_hasher(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture

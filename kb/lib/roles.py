@@ -12,11 +12,13 @@ user object and cached on it, so a page asks the database at most once.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 SCHOLAR = "Scholar"
 EDITOR = "Editor"
 ADMIN = "Admin"
 ROLES = (SCHOLAR, EDITOR, ADMIN)
+ROLE_LABELS = {SCHOLAR: _("学者"), EDITOR: _("编辑"), ADMIN: _("管理员")}
 
 _RANK = {None: 0, SCHOLAR: 1, EDITOR: 2, ADMIN: 3}
 _CACHE_ATTR = "_kb_role"

@@ -1,0 +1,79 @@
+# Tanyuan 探源 — developer commands. `make help` lists them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST := $(VENV)/bin/pytest
+RUFF := $(VENV)/bin/ruff
+HOST ?= 127.0.0.1
+PORT ?= 8000
+KB_SAMPLE_CORPUS ?= ../shared/corpus
+export KB_SAMPLE_CORPUS
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv install run serve worker demo-users load-sample test fast e2e lint format bench messages chromium clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(STAMP): $(VENV)/bin/python pyproject.toml
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv if missing and install the project with dev extras
+
+run: install ## install, migrate, create demo users, load the sample papers, serve on SQLite (with the task worker)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py create_demo_users
+	DEBUG=1 $(PY) manage.py ingest $(KB_SAMPLE_CORPUS)
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py db_worker & \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install ## run the background task worker alone
+	DEBUG=1 $(PY) manage.py db_worker
+
+demo-users: install ## create one demo account per role and print the credentials
+	DEBUG=1 $(PY) manage.py create_demo_users
+
+test: install ## ruff, then the whole pytest suite (fast tests, then browser tests); SQLite unless DATABASE_URL is set
+	$(RUFF) check .
+	$(RUFF) format --check .
+	$(PYTEST) -m "not e2e" -p no:cacheprovider
+	$(MAKE) --no-print-directory e2e
+
+fast: install ## the fast suite only (no browser)
+	$(PYTEST) -m "not e2e" -p no:cacheprovider
+
+e2e: install chromium ## browser tests in Debian's Chromium through Playwright
+	$(PYTEST) -m e2e -p no:cacheprovider
+
+chromium: ## install Debian's chromium and CJK fonts when missing
+	@command -v chromium >/dev/null || { \
+	  echo "Installing chromium and fonts-noto-cjk with apt-get"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null; }
+
+lint: install ## ruff lint and format check
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+format: install ## apply ruff fixes and formatting
+	$(RUFF) check --fix .
+	$(RUFF) format .
+
+bench: install ## benchmarks: ingestion and search throughput and latency
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+messages: install ## rebuild the English message catalog (needs gettext) and compile it
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete -i '.venv/*' -i 'var/*'
+	DEBUG=1 $(PY) manage.py compilemessages -l en
+
+clean: ## remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,42 @@
+"""Admin for the knowledge layer (read-mostly: editors work in the site itself)."""
+
+from django.contrib import admin
+
+from kb.models import Annotation, Claim, Concept, CrossReference
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Knowledge objects change only through their services (in the site), never by raw admin edits."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Concept)
+class ConceptAdmin(ReadOnlyAdmin):
+    list_display = ["label_zh", "label_en", "broader", "merged_into"]
+    search_fields = ["label_zh", "label_en"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    list_display = ["statement", "paper", "kind", "status", "creator"]
+    list_filter = ["status", "kind"]
+
+
+@admin.register(CrossReference)
+class CrossReferenceAdmin(ReadOnlyAdmin):
+    list_display = ["relation", "status", "score", "source_passage", "target_passage"]
+    list_filter = ["status", "relation"]
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(ReadOnlyAdmin):
+    list_display = ["exact", "creator", "visibility", "anchor_status", "created_at"]
+    list_filter = ["visibility", "anchor_status"]
