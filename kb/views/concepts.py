@@ -2,7 +2,7 @@
 
 from django.shortcuts import redirect, render
 
-from kb import selectors
+from kb.selectors import concepts as selectors
 from papers.access import reader_required
 
 

@@ -2,10 +2,10 @@
 
 from django.shortcuts import render
 
-from kb import selectors
+from kb.selectors.home import home_summary
 from papers.access import reader_required
 
 
 @reader_required
 def home(request):
-    return render(request, "kb/home.html", selectors.home_summary(user=request.user))
+    return render(request, "kb/home.html", home_summary(user=request.user))

@@ -1,4 +1,4 @@
-"""Reads of the knowledge layer that assemble pages."""
+"""Concept list and concept page reads."""
 
 from __future__ import annotations
 
@@ -6,20 +6,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from kb.models import Concept, MentionStatus
-from papers.models import Author, Paper, Passage
-
-
-def home_summary(*, user) -> dict:
-    papers = Paper.objects.visible_to(user)
-    return {
-        "recent_papers": list(
-            papers.prefetch_related("authorships__author").order_by("-created_at", "-pk")[:8]
-        ),
-        "paper_count": papers.count(),
-        "passage_count": Passage.objects.current().filter(paper__in=papers).count(),
-        "author_count": Author.objects.filter(authorships__paper__in=papers).distinct().count(),
-        "concepts": concept_list(user=user)[:24],
-    }
+from papers.models import Paper
 
 
 def concept_list(*, user):

@@ -1,0 +1,1 @@
+"""Reads of the knowledge layer that assemble pages, one module per area."""
