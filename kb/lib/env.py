@@ -66,7 +66,9 @@ def parse_database_url(url: str) -> dict:
         try:
             port = parsed.port
         except ValueError:
-            raise EnvError(f"DATABASE_URL has a malformed port: {url!r}") from None
+            # Name only host:port, so a password in the URL never reaches the logs.
+            host_port = parsed.netloc.rpartition("@")[2]
+            raise EnvError(f"DATABASE_URL has a malformed port: {host_port!r}") from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
