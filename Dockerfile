@@ -29,11 +29,12 @@ RUN pip install --no-deps -e .
 # when DEBUG is off); the running container gets the real SECRET_KEY.
 RUN SECRET_KEY=collectstatic-build-step-only DEBUG=0 python manage.py collectstatic --noinput
 
-# A non-root user owns only the writable state: uploaded media (a volume in
-# docker-compose.yml) and, without DATABASE_URL, the SQLite file.
+# A non-root user owns only the writable state: uploaded media and the search
+# index (volumes in docker-compose.yml) and, without DATABASE_URL, the SQLite file.
+# The directories exist here so fresh named volumes inherit this ownership.
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin tanyuan \
-    && mkdir -p "$KB_VAR_DIR/media" \
-    && chown tanyuan:tanyuan "$KB_VAR_DIR" "$KB_VAR_DIR/media"
+    && mkdir -p "$KB_VAR_DIR/media" "$KB_VAR_DIR/search-index" \
+    && chown tanyuan:tanyuan "$KB_VAR_DIR" "$KB_VAR_DIR/media" "$KB_VAR_DIR/search-index"
 USER tanyuan
 
 EXPOSE 8000

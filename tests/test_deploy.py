@@ -155,11 +155,13 @@ def test_app_services_run_production_settings_against_db(compose, service):
     assert set(env) <= set(SETTINGS_VARS), "only variables kb/settings.py reads"
 
 
-def test_uploaded_media_lives_on_a_named_volume(compose, dockerfile):
+@pytest.mark.parametrize("state", ["media", "search-index"])
+def test_web_and_worker_share_state_on_named_volumes(compose, dockerfile, state):
     var_dir = re.search(r"KB_VAR_DIR=(\S+)", dockerfile)[1]
     for service in ("web", "worker"):
-        assert f"media:{var_dir}/media" in compose["services"][service]["volumes"]
-    assert "media" in compose["volumes"]
+        assert f"{state}:{var_dir}/{state}" in compose["services"][service]["volumes"]
+    assert state in compose["volumes"]
+    assert f'"$KB_VAR_DIR/{state}"' in dockerfile, "created in the image so the volume inherits its owner"
 
 
 def test_compose_required_variables_are_documented(compose):
