@@ -2,11 +2,18 @@
 
 from django.urls import path
 
-from kb.views import concepts
+from kb.views import concepts, uploads
 
 app_name = "kb"
 
 urlpatterns = [
     path("concepts/", concepts.concept_list, name="concept-list"),
     path("concepts/<str:slug>/", concepts.concept_detail, name="concept-detail"),
+    path("uploads/", uploads.upload_list, name="upload-list"),
+    path("uploads/new/", uploads.upload_create, name="upload-create"),
+    path("uploads/<int:pk>/", uploads.upload_detail, name="upload-detail"),
+    path("uploads/<int:pk>/progress/", uploads.upload_progress, name="upload-progress"),
+    path("uploads/<int:pk>/preview/", uploads.upload_update, name="upload-update"),
+    path("uploads/<int:pk>/publish/", uploads.upload_publish, name="upload-publish"),
+    path("uploads/<int:pk>/discard/", uploads.upload_discard, name="upload-discard"),
 ]

@@ -5,6 +5,7 @@ from kb.models.annotations import Annotation, Motivation, Visibility
 from kb.models.claims import Claim, ClaimKind, ClaimStatus, Evidence
 from kb.models.concepts import Concept, Mention, MentionOrigin, MentionStatus
 from kb.models.crossrefs import CrossReference, CrossRefStatus, Relation
+from kb.models.uploads import Upload, UploadState
 
 __all__ = [
     "AnchorStatus",
@@ -21,5 +22,7 @@ __all__ = [
     "MentionOrigin",
     "MentionStatus",
     "Relation",
+    "Upload",
+    "UploadState",
     "Visibility",
 ]

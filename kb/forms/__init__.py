@@ -1,0 +1,1 @@
+"""Forms of the knowledge app, one module per area. They parse input; services validate content."""

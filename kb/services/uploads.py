@@ -1,0 +1,367 @@
+"""The admin upload: accept files, parse them in the background, correct, publish.
+
+Contract:
+- ``upload_create(*, files, user)`` checks every file first (size limit
+  ``KB_UPLOAD_MAX_MB``, type by extension *and* by content) and writes nothing
+  unless all pass; then, in one transaction, stores each file, creates a queued
+  ``Upload`` and enqueues ``upload_parse_task``. The database task backend
+  writes the job in the same transaction, so a worker never sees a job whose
+  upload is not there.
+- ``upload_parse(*, upload_id)`` runs in the worker: queued → parsing → parsed
+  (the preview is stored) or failed (a clear error is stored). It never raises
+  for a bad file, and never overwrites an upload discarded meanwhile.
+- ``upload_update_preview(*, upload, user, **corrections)`` stores the admin's
+  corrections of the metadata (title, subtitle, title_en, authors, year,
+  venue, doi, keywords) while the upload awaits publishing.
+- ``upload_publish(*, upload, user)`` parses the stored file again (the
+  pipeline is pure, so it is the previewed result), applies the corrections
+  and saves through ``paper_load``, all in one transaction: a failure leaves no
+  paper rows and the upload still awaiting publishing.
+- ``upload_discard(*, upload, user)`` gives up an upload that is not published.
+Only admins may call any of them (``PermissionDenied`` otherwise).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Iterable
+from functools import partial
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kb.lib.roles import is_admin
+from kb.models import Upload, UploadState
+from kb.services.loading import LoadResult, max_upload_bytes, paper_load
+from kb.tasks import upload_parse_task
+from papers.ingest import IngestError, ParsedPaper, parse_bytes
+from papers.ingest.types import AuthorInfo
+from papers.models import PaperStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_FILES = 20
+SUFFIX_FORMATS = {".pdf": "pdf", ".txt": "txt", ".md": "md"}
+CORRECTABLE = ("title", "subtitle", "title_en", "authors", "year", "venue", "doi", "keywords")
+_TEXT_LIMITS = {"title": 500, "subtitle": 500, "title_en": 500, "venue": 300, "doi": 200}
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_KEYWORD_SPLIT = re.compile(r"[;；,，、\n]+")
+
+ERROR_NO_FILES = _("请选择至少一个文件。")
+ERROR_TOO_MANY = _("一次最多上传 %(max)s 个文件。")
+ERROR_TOO_LARGE = _("%(name)s：文件大小超过 %(limit)s MB 的上限。")
+ERROR_EMPTY = _("%(name)s：文件为空。")
+ERROR_TYPE = _("%(name)s：不支持的文件类型，请上传 .pdf、.txt 或 .md 文件。")
+ERROR_NOT_PDF = _("%(name)s：扩展名为 .pdf，但内容不是 PDF 文件。")
+ERROR_NOT_TEXT = _("%(name)s：内容不是可读的文本（应为 UTF-8 或 GB18030 编码）。")
+ERROR_DUPLICATE_IN_BATCH = _("%(name)s：与同批次的另一个文件内容相同。")
+ERROR_STATE = _("此上传的状态为“%(state)s”，无法执行该操作。")
+ERROR_FILE_MISSING = _("上传的文件已不存在，请重新上传。")
+ERROR_UNEXPECTED = _("解析时发生意外错误，文件未能读取；请检查文件或联系维护者。")
+ERROR_UNKNOWN_FIELD = _("不可修改的字段：%(fields)s")
+ERROR_TOO_LONG = _("最多 %(limit)s 个字符。")
+ERROR_YEAR = _("年份应在 1000 到 2100 之间。")
+ERROR_DOI = _("DOI 格式应为 10.xxxx/…")
+ERROR_AUTHOR = _("作者姓名最多 200 个字符。")
+
+MESSAGE_QUEUED = _("等待后台任务处理…")
+MESSAGE_READING = _("正在读取文件…")
+MESSAGE_PARSING = _("正在解析：清理文本、识别结构与元数据…")
+MESSAGE_PREVIEW = _("正在生成预览…")
+MESSAGE_PARSED = _("解析完成，请检查预览后发布。")
+
+
+def _require_admin(user) -> None:
+    if not is_admin(user):
+        raise PermissionDenied
+
+
+# -- checking files -----------------------------------------------------------------------------
+
+
+def _read(file) -> bytes:
+    if hasattr(file, "seek"):
+        file.seek(0)
+    if hasattr(file, "chunks"):
+        return b"".join(file.chunks())
+    return file.read()
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-") or b"\x00" in data[:8192]:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def _check_file(name: str, size: int, data: bytes | None) -> str:
+    """The file's format, or a ValidationError saying why it cannot be accepted."""
+    fmt = SUFFIX_FORMATS.get(PurePath(name).suffix.lower())
+    if fmt is None:
+        raise ValidationError(ERROR_TYPE % {"name": name}, code="type")
+    if size > max_upload_bytes():
+        raise ValidationError(ERROR_TOO_LARGE % {"name": name, "limit": max_upload_bytes() // 2**20}, "size")
+    if data is None or not data.strip():
+        raise ValidationError(ERROR_EMPTY % {"name": name}, code="empty")
+    if fmt == "pdf":
+        # The PDF header may follow a little junk, but within the first 1024 bytes.
+        if b"%PDF-" not in data[:1024]:
+            raise ValidationError(ERROR_NOT_PDF % {"name": name}, code="content")
+    elif not _looks_like_text(data):
+        raise ValidationError(ERROR_NOT_TEXT % {"name": name}, code="content")
+    return fmt
+
+
+def _display_name(file) -> str:
+    # Browsers send a bare name, but a client may send a path: keep its last part only.
+    name = PurePath(str(getattr(file, "name", "") or "").replace("\\", "/")).name
+    return name[:255] or "upload"
+
+
+# -- the write path -----------------------------------------------------------------------------
+
+
+def upload_create(*, files: Iterable, user) -> list[Upload]:
+    """Accept several files at once: all of them, or none (see the module docstring)."""
+    _require_admin(user)
+    files = list(files)
+    if not files:
+        raise ValidationError(ERROR_NO_FILES, code="required")
+    if len(files) > MAX_FILES:
+        raise ValidationError(ERROR_TOO_MANY % {"max": MAX_FILES}, code="too_many")
+
+    accepted, errors, seen = [], [], set()
+    for file in files:
+        name = _display_name(file)
+        size = getattr(file, "size", None)
+        # Do not read a file already known to be too large.
+        data = None if size is not None and size > max_upload_bytes() else _read(file)
+        try:
+            fmt = _check_file(name, size if size is not None else len(data or b""), data)
+        except ValidationError as exc:
+            errors.append(exc)
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in seen:
+            errors.append(ValidationError(ERROR_DUPLICATE_IN_BATCH % {"name": name}, code="duplicate"))
+            continue
+        seen.add(sha)
+        accepted.append((name, fmt, sha, data))
+    if errors:
+        raise ValidationError(errors)
+
+    batch = uuid.uuid4()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            uploads = []
+            for name, fmt, sha, data in accepted:
+                upload = Upload(
+                    batch=batch,
+                    filename=name,
+                    format=fmt,
+                    size=len(data),
+                    sha256=sha,
+                    uploaded_by=user,
+                    message=str(MESSAGE_QUEUED),
+                )
+                upload.file.save(f"{sha[:16]}{PurePath(name).suffix.lower()}", ContentFile(data), save=False)
+                stored.append(upload.file.name)
+                upload.full_clean()
+                upload.save()
+                result = upload_parse_task.enqueue(upload_id=upload.pk)
+                Upload.objects.filter(pk=upload.pk).update(task_id=str(result.id)[:64])
+                uploads.append(upload)
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    for upload in uploads:
+        upload.refresh_from_db()
+    return uploads
+
+
+def _set_progress(upload_id: int, progress: int, message) -> None:
+    Upload.objects.filter(pk=upload_id, state=UploadState.PARSING).update(
+        progress=progress, message=str(message), updated_at=timezone.now()
+    )
+
+
+def _finish_parse(upload_id: int, **fields) -> bool:
+    now = timezone.now()
+    done = Upload.objects.filter(pk=upload_id, state=UploadState.PARSING).update(
+        updated_at=now, finished_at=now, **fields
+    )
+    return bool(done)
+
+
+def _stored_bytes(upload: Upload) -> bytes:
+    if not upload.file or not upload.file.storage.exists(upload.file.name):
+        raise FileNotFoundError(upload.file.name)
+    with upload.file.open("rb") as fh:
+        return fh.read()
+
+
+def upload_parse(*, upload_id: int) -> str:
+    """Parse a queued upload; returns its new state (or ``skipped`` when it was not queued)."""
+    claimed = Upload.objects.filter(pk=upload_id, state=UploadState.QUEUED).update(
+        state=UploadState.PARSING, progress=5, message=str(MESSAGE_READING), updated_at=timezone.now()
+    )
+    if not claimed:
+        return "skipped"
+    upload = Upload.objects.get(pk=upload_id)
+    try:
+        data = _stored_bytes(upload)
+        _set_progress(upload_id, 20, MESSAGE_PARSING)
+        parsed = parse_bytes(data, filename=upload.filename, max_bytes=max_upload_bytes())
+        _set_progress(upload_id, 90, MESSAGE_PREVIEW)
+        preview = parsed.to_json()
+    except FileNotFoundError:
+        error = str(ERROR_FILE_MISSING)
+    except IngestError as exc:
+        error = str(exc)
+    except Exception:
+        # A pipeline bug must not leave the upload parsing forever; the admin sees a plain message.
+        logger.exception("Parsing upload %s (%s) failed unexpectedly", upload_id, upload.filename)
+        error = str(ERROR_UNEXPECTED)
+    else:
+        _finish_parse(
+            upload_id, state=UploadState.PARSED, progress=100, message=str(MESSAGE_PARSED), preview=preview
+        )
+        return UploadState.PARSED.value
+    _finish_parse(upload_id, state=UploadState.FAILED, progress=100, message="", error=error[:5000])
+    return UploadState.FAILED.value
+
+
+def _clean_corrections(corrections: dict) -> dict:
+    unknown = sorted(set(corrections) - set(CORRECTABLE))
+    if unknown:
+        raise ValidationError(ERROR_UNKNOWN_FIELD % {"fields": ", ".join(unknown)}, code="unknown")
+    cleaned, errors = {}, {}
+    for key, value in corrections.items():
+        if key in _TEXT_LIMITS:
+            text = " ".join(str(value or "").split())
+            if key == "doi":
+                text = _DOI_PREFIX.sub("", text)
+                if text and not _DOI.match(text):
+                    errors[key] = ERROR_DOI
+            if len(text) > _TEXT_LIMITS[key]:
+                errors[key] = ERROR_TOO_LONG % {"limit": _TEXT_LIMITS[key]}
+            cleaned[key] = text
+        elif key == "year":
+            if value in (None, ""):
+                cleaned[key] = None
+                continue
+            try:
+                year = int(value)
+            except (TypeError, ValueError):
+                year = 0
+            if not 1000 <= year <= 2100:
+                errors[key] = ERROR_YEAR
+            cleaned[key] = year
+        else:  # authors, keywords: a list, or one string with one item per line (or separators)
+            items = value.splitlines() if key == "authors" and isinstance(value, str) else value
+            if key == "keywords" and isinstance(value, str):
+                items = _KEYWORD_SPLIT.split(value)
+            items = [" ".join(str(item).split()) for item in items or []]
+            cleaned[key] = [item for item in dict.fromkeys(items) if item]
+            if key == "authors" and any(len(name) > 200 for name in cleaned[key]):
+                errors[key] = ERROR_AUTHOR
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def upload_update_preview(*, upload: Upload, user, **corrections) -> Upload:
+    """Store corrected metadata for an upload awaiting publishing (validated; nothing else changes)."""
+    _require_admin(user)
+    cleaned = _clean_corrections(corrections)
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.state != UploadState.PARSED:
+            raise ValidationError(ERROR_STATE % {"state": upload.get_state_display()}, code="state")
+        upload.corrections = {**upload.corrections, **cleaned}
+        upload.save(update_fields=["corrections", "updated_at"])
+    return upload
+
+
+def apply_corrections(parsed: ParsedPaper, corrections: dict) -> ParsedPaper:
+    """Overlay the admin's corrections on a parsed paper (authors keep their parsed details by name)."""
+    for key in ("title", "subtitle", "title_en", "venue", "doi", "year"):
+        if key in corrections:
+            setattr(parsed, key, corrections[key])
+    if "keywords" in corrections:
+        parsed.keywords = list(corrections["keywords"])
+    if "authors" in corrections:
+        known = {author.name: author for author in parsed.authors}
+        parsed.authors = [known.get(name) or AuthorInfo(name=name) for name in corrections["authors"]]
+    return parsed
+
+
+def _delete_file(name: str) -> None:
+    if name:
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def upload_publish(*, upload: Upload, user) -> LoadResult:
+    """Save the upload as a published paper (new, unchanged or a new revision); all or nothing."""
+    _require_admin(user)
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.state != UploadState.PARSED:
+        raise ValidationError(ERROR_STATE % {"state": upload.get_state_display()}, code="state")
+    try:
+        data = _stored_bytes(upload)
+    except FileNotFoundError:
+        raise ValidationError(ERROR_FILE_MISSING, code="missing") from None
+    try:
+        parsed = parse_bytes(data, filename=upload.filename, max_bytes=max_upload_bytes())
+    except IngestError as exc:
+        raise ValidationError(str(exc), code="parse") from None
+    apply_corrections(parsed, upload.corrections)
+    result = paper_load(
+        data=data, filename=upload.filename, user=user, parsed=parsed, status=PaperStatus.PUBLISHED
+    )
+    if result.status == "failed":
+        raise ValidationError(result.error, code="parse")
+    upload.state = UploadState.PUBLISHED
+    upload.paper_id = result.paper_id
+    upload.outcome = result.status
+    upload.message = ""
+    upload.finished_at = timezone.now()
+    # The paper's SourceFile holds the bytes now (or already did, when unchanged).
+    name, upload.file = upload.file.name, ""
+    upload.save()
+    transaction.on_commit(partial(_delete_file, name))
+    return result
+
+
+@transaction.atomic
+def upload_discard(*, upload: Upload, user) -> Upload:
+    """Give up an upload that is not published; its stored file is deleted once this commits."""
+    _require_admin(user)
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if not upload.can_discard:
+        raise ValidationError(ERROR_STATE % {"state": upload.get_state_display()}, code="state")
+    name = upload.file.name
+    upload.state = UploadState.DISCARDED
+    upload.message = ""
+    upload.file = ""
+    upload.finished_at = timezone.now()
+    upload.save()
+    transaction.on_commit(partial(_delete_file, name))
+    return upload

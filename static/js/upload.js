@@ -1,0 +1,61 @@
+/* Admin upload: while a parse is queued or running, poll the progress fragment
+   every second and swap it in. The fragment is the same partial the page
+   includes (kb/_upload_progress.html). When a job finishes inside a
+   [data-reload-when-done] region, the page reloads to show the preview.
+   Without JavaScript the partial's refresh link does the same. */
+(function () {
+  "use strict";
+
+  var INTERVAL = 1000;
+  var MAX_INTERVAL = 10000;
+
+  function parse(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.querySelector("[data-upload-progress]");
+  }
+
+  function poll(element, delay) {
+    var url = element.getAttribute("data-progress-url");
+    if (!url || element.getAttribute("data-active") !== "true") {
+      return;
+    }
+    window.setTimeout(function () {
+      fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("HTTP " + response.status);
+          }
+          return response.text();
+        })
+        .then(function (html) {
+          var fresh = parse(html);
+          if (!fresh) {
+            throw new Error("no progress fragment");
+          }
+          element.replaceWith(fresh);
+          if (fresh.getAttribute("data-active") === "true") {
+            poll(fresh, INTERVAL);
+          } else if (fresh.closest("[data-reload-when-done]")) {
+            window.location.reload();
+          }
+        })
+        .catch(function () {
+          // Back off while the server is unreachable, then keep trying.
+          poll(element, Math.min(delay * 2, MAX_INTERVAL));
+        });
+    }, delay);
+  }
+
+  function start() {
+    document.querySelectorAll("[data-upload-progress]").forEach(function (element) {
+      poll(element, INTERVAL);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
