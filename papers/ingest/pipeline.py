@@ -1,24 +1,76 @@
 """Entry points of the pipeline: bytes or a path in, ``ParsedPaper`` out.
 
-This first version reads UTF-8 text and splits paragraphs on blank lines;
-the ingestion issue replaces the stages behind these two functions.
+read (``readers``/``pdf``) → clean (``cleaning``) → structure (``structure``,
+``assemble``) → metadata (``frontmatter``, ``references``). Every stage is
+pure; the first three raise ``IngestError`` for unusable input, the later ones
+never fail: what they cannot find becomes a warning that flags the paper for review.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
-from papers.ingest.types import IngestError, ParsedPaper, PassageInfo, SourceInfo
+from papers.ingest.assemble import Block, assemble
+from papers.ingest.cleaning import (
+    find_doi,
+    find_furniture,
+    measure,
+    merge_word_lines,
+    normalise,
+    remove_known,
+)
+from papers.ingest.frontmatter import (
+    find_venue,
+    first_body_line,
+    parse_english_front,
+    parse_front,
+    split_keywords,
+    tag_english_front,
+)
+from papers.ingest.lines import Line
+from papers.ingest.readers import read
+from papers.ingest.references import FootnoteRef, bracket_citations, circled_citations, parse_reference
+from papers.ingest.structure import (
+    ABSTRACT_EN_LABEL,
+    ABSTRACT_LABEL,
+    KEYWORDS_EN_LABEL,
+    KEYWORDS_LABEL,
+    assign_levels,
+)
+from papers.ingest.types import (
+    AuthorInfo,
+    FootnoteInfo,
+    IngestError,
+    ParsedPaper,
+    PassageInfo,
+    SectionInfo,
+    SourceInfo,
+)
 
-SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".pdf": "pdf"}
+SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+ERR_TYPE = "{name}: unsupported file type {suffix}; use .txt, .md or .pdf"
+ERR_SIZE = "{name}: file is larger than the limit of {limit} MB"
+ERR_EMPTY = "{name}: the file is empty"
+WARN_NO_TITLE = "no title found (the first page is probably missing): set the title by hand"
+WARN_NO_CN_TITLE = "no Chinese title found, only the English one: check the first page"
+WARN_NO_AUTHORS = "no authors found: add them by hand"
+WARN_UNLINKED_NOTES = "{n} footnote marker(s) have no footnote text on their page"
+WARN_NO_REFERENCES = "{n} numbered citation(s) but no reference list"
+WARN_RAW_REFERENCES = "{n} reference entr(ies) could not be parsed and are kept as raw text"
+
+
+def _limit(max_bytes: int) -> str:
+    return f"{max_bytes / (1024 * 1024):g}"
 
 
 def parse_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPaper:
     path = Path(path)
     if path.stat().st_size > max_bytes:
-        raise IngestError(f"{path.name}: file is larger than the limit of {max_bytes // (1024 * 1024)} MB")
+        raise IngestError(ERR_SIZE.format(name=path.name, limit=_limit(max_bytes)))
     return parse_bytes(path.read_bytes(), filename=path.name, max_bytes=max_bytes)
 
 
@@ -26,24 +78,145 @@ def parse_bytes(data: bytes, *, filename: str, max_bytes: int = DEFAULT_MAX_BYTE
     suffix = Path(filename).suffix.lower()
     fmt = SUPPORTED_SUFFIXES.get(suffix)
     if fmt is None:
-        raise IngestError(f"{filename}: unsupported file type {suffix or '(none)'}; use .txt, .md or .pdf")
+        raise IngestError(ERR_TYPE.format(name=filename, suffix=suffix or "(none)"))
     if len(data) > max_bytes:
-        raise IngestError(f"{filename}: file is larger than the limit of {max_bytes // (1024 * 1024)} MB")
+        raise IngestError(ERR_SIZE.format(name=filename, limit=_limit(max_bytes)))
     if not data.strip():
-        raise IngestError(f"{filename}: the file is empty")
+        raise IngestError(ERR_EMPTY.format(name=filename))
     source = SourceInfo(
         filename=filename, sha256=hashlib.sha256(data).hexdigest(), format=fmt, size=len(data)
     )
-    if fmt == "pdf":
-        raise IngestError(f"{filename}: PDF reading is not available yet")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise IngestError(f"{filename}: the text is not valid UTF-8") from None
-    paragraphs = [" ".join(block.split()) for block in text.split("\n\n")]
-    passages = [PassageInfo(kind="paragraph", text=p) for p in paragraphs if p]
-    paper = ParsedPaper(source=source, passages=passages)
-    if passages:
-        paper.title = passages[0].text[:200]
-        passages[0].kind = "heading"
+    return build(read(data, fmt=fmt, name=filename), source)
+
+
+def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
+    """The clean, structure and metadata stages over the reader's lines."""
+    lines = merge_word_lines(lines)
+    for i, line in enumerate(lines):
+        line.index = i
+    measure(lines)
+    paper = ParsedPaper(source=source, doi=find_doi(lines))
+    removed = find_furniture(lines, doi=paper.doi)
+    kept = [line for line in lines if line.index not in removed]
+    start = first_body_line(kept)
+    page_one = [line for line in kept if line.page == 1 and line.x0 is not None][:40]
+    front = parse_front(kept[:start], all_sizes=page_one)
+    running = [front.title, front.title + front.subtitle, "".join(front.authors), " ".join(front.authors)]
+    if front.authors:
+        running += [front.authors[0] + "等", front.authors[0] + "et al"]
+    extra = remove_known(kept, strings=running, first_body=start)
+    removed.update(extra)
+    kept = [line for line in kept if line.index not in extra]
+    tag_english_front(kept, start)
+    blocks = assemble(kept[start:], removed=set(removed))
+
+    for role, role_lines in front.roles:
+        text = normalise(
+            " ".join(line.text for line in role_lines) if role == "affiliation" else _joined(role_lines)
+        )
+        paper.passages.append(PassageInfo(kind="metadata", text=text, page=role_lines[0].page or 1))
+    paper.title, paper.subtitle = normalise(front.title), normalise(front.subtitle)
+    _add_blocks(paper, blocks)
+    _metadata(paper, front, blocks, [lines[i].text for i in sorted(removed)])
     return paper
+
+
+def _joined(lines: list[Line]) -> str:
+    block = Block("metadata")
+    for line in lines:
+        block.add(line)
+    return block.text
+
+
+def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
+    styles: list[str] = []
+    section: int | None = None
+    notes: list[FootnoteRef] = []
+    groups: list[tuple[int, int]] = []
+    refs_by_marker: dict[str, int] = {}
+    placed: list[tuple[Block, int]] = []
+    last_kind = ""
+    for block in blocks:
+        text = normalise(block.text, keep_start=block.kind == "heading")
+        if not text:
+            continue
+        if block.kind == "heading" and block.heading is not None:
+            paper.sections.append(
+                SectionInfo(number=block.heading.number, heading=normalise(block.heading.title))
+            )
+            styles.append(block.heading.style)
+            section = len(paper.sections) - 1
+        index = len(paper.passages)
+        paper.passages.append(PassageInfo(kind=block.kind, text=text, section=section, page=block.page))
+        placed.append((block, index))
+        if block.kind == "footnote":
+            if last_kind not in ("footnote", "caption", "metadata") or not groups:
+                groups.append((block.first_index, block.lines[-1].index))
+            groups[-1] = (groups[-1][0], block.lines[-1].index)
+            body = re.sub(r"^\S\s*", "", text)
+            paper.footnotes.append(FootnoteInfo(marker=text[0], text=body, page=block.page, passage=index))
+            notes.append(
+                FootnoteRef(text[0], len(paper.footnotes) - 1, block.first_index, block.page, len(groups) - 1)
+            )
+        elif block.kind == "reference":
+            ref = parse_reference(text)
+            ref.passage = index
+            paper.references.append(ref)
+            if ref.marker:
+                refs_by_marker.setdefault(ref.marker, len(paper.references) - 1)
+        if block.kind not in ("caption", "metadata") or block.kind == "footnote":
+            last_kind = block.kind
+        elif last_kind == "footnote":
+            last_kind = "footnote"
+    for level, sec in zip(assign_levels(styles), paper.sections, strict=True):
+        sec.level = level
+    for block, index in placed:
+        if block.kind in ("paragraph", "heading", "abstract", "caption"):
+            text = paper.passages[index].text
+            paper.citations += bracket_citations(text, index, refs_by_marker)
+            paper.citations += circled_citations(text, index, block.marks, notes, groups)
+
+
+def _strip_label(text: str, label) -> str:
+    return label.sub("", text, count=1).strip()
+
+
+def _metadata(paper: ParsedPaper, front, blocks: list[Block], header_lines: list[str]) -> None:
+    def texts(role: str) -> list[str]:
+        return [normalise(b.text) for b in blocks if b.role == role]
+
+    paper.abstract = "\n".join(_strip_label(t, ABSTRACT_LABEL) for t in texts("abstract"))
+    paper.abstract_en = "\n".join(_strip_label(t, ABSTRACT_EN_LABEL) for t in texts("abstract_en"))
+    for text in texts("keywords"):
+        paper.keywords += split_keywords(_strip_label(text, KEYWORDS_LABEL))
+    for text in texts("keywords_en"):
+        paper.keywords_en += split_keywords(_strip_label(text, KEYWORDS_EN_LABEL))
+    en_lines = [line for b in blocks if b.role == "en-front" for line in b.lines]
+    title_en, names_en, affiliation_en = parse_english_front(en_lines)
+    paper.title_en = normalise(title_en)
+    affiliation = normalise(front.affiliation)
+    if front.authors:
+        paper.authors = [AuthorInfo(name=name, affiliation=affiliation) for name in front.authors]
+        if len(names_en) == len(front.authors):
+            for author, name_en in zip(paper.authors, names_en, strict=True):
+                author.name_en = name_en
+    elif names_en:
+        paper.authors = [AuthorInfo(name=name, name_en=name, affiliation=affiliation_en) for name in names_en]
+    meta = [p.text for p in paper.passages if p.kind == "metadata"]
+    venue = find_venue(header_lines, meta, paper.doi)
+    paper.venue, paper.year = venue.venue, venue.year
+    paper.volume, paper.issue, paper.pages = venue.volume, venue.issue, venue.pages
+
+    if not paper.title:
+        paper.warnings.append(WARN_NO_CN_TITLE if paper.title_en else WARN_NO_TITLE)
+    if not paper.authors:
+        paper.warnings.append(WARN_NO_AUTHORS)
+    unlinked = sum(1 for c in paper.citations if len(c.marker) == 1 and c.target is None)
+    if unlinked:
+        paper.warnings.append(WARN_UNLINKED_NOTES.format(n=unlinked))
+    numbered = sum(1 for c in paper.citations if len(c.marker) > 1)
+    if numbered and not paper.references:
+        paper.warnings.append(WARN_NO_REFERENCES.format(n=numbered))
+    raw = sum(1 for r in paper.references if not r.title)
+    if raw:
+        paper.warnings.append(WARN_RAW_REFERENCES.format(n=raw))

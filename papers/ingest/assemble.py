@@ -1,0 +1,236 @@
+"""Assembly: body lines become blocks (paragraph, heading, abstract, caption, footnote, reference, metadata).
+
+A paragraph ends where its last line ends a sentence *and* stops short of the
+line width (text sources), or where the PDF shows a short last line or an
+indented next line. Footnotes, captions and removed headers that interrupt a
+paragraph at a page break do not end it: the paragraph resumes on the next
+body line, so a sentence cut by a page break comes out whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from papers.ingest.lines import CIRCLED, Line, ends_sentence, han_count, join_text
+from papers.ingest.structure import Heading, classify, heading_of
+
+REF_START = re.compile(r"^\s*(?:[\[［]\s*\d{1,3}\s*[\]］]|\d{1,3}\s*[.．、]\s*(?=\S))")
+_LABEL_ONLY = re.compile(
+    r"^[［【\[]?\s*(?:摘\s*要|内容提要|提\s*要|关\s*键\s*[词字]|Abstract|ABSTRACT|Key\s*words|KEYWORDS)\s*[］】\]]?\s*[:：.]?$",
+    re.I,
+)
+
+
+@dataclass
+class Block:
+    kind: str  # paragraph, heading, abstract, caption, footnote, reference, metadata
+    text: str = ""
+    lines: list[Line] = field(default_factory=list)
+    marks: list[int] = field(default_factory=list)  # source line index of each circled marker, in order
+    heading: Heading | None = None
+    role: str = ""  # finer role for metadata: title, authors, keywords, en-front, label…
+
+    def add(self, line: Line, text: str | None = None) -> None:
+        piece = line.text if text is None else text
+        self.text = join_text(self.text, piece)
+        self.lines.append(line)
+        self.marks.extend(line.index for ch in piece if ch in CIRCLED)
+
+    @property
+    def page(self) -> int | None:
+        return self.lines[0].page if self.lines else None
+
+    @property
+    def first_index(self) -> int:
+        return self.lines[0].index if self.lines else -1
+
+
+def ends_paragraph(line: Line, nxt: Line | None) -> bool:
+    if nxt is None:
+        return True
+    if line.x0 is not None:
+        if line.short:
+            return True
+        return bool(nxt.indent) and nxt.x0 is not None
+    if not (ends_sentence(line.text) or line.text.endswith(("：", ":"))):
+        return False
+    slack = 1.0 - line.fill
+    if slack >= 0.06:
+        return True
+    return slack >= 0.03 and 1.0 - nxt.fill >= 0.03 and not nxt.lead
+
+
+def _continues_footnote(note: Block, line: Line) -> bool:
+    last = note.lines[-1]
+    if line.page != last.page and line.page is not None and line.x0 is not None:
+        return False
+    if line.lead or ends_sentence(last.text):
+        return False
+    return not (line.size and last.size and line.size > 1.1 * last.size)
+
+
+def _infer_pages(lines: list[Line], kinds: list[str], removed: set[int]) -> None:
+    """Text sources: a page ends at removed header/footer lines, after footnotes, or where a line starts indented."""
+    if all(line.page is not None for line in lines):
+        return
+    page, since = 1, 0
+    for i, line in enumerate(lines):
+        if i:
+            prev = lines[i - 1]
+            gap = any(idx in removed for idx in range(prev.index + 1, line.index))
+            after_notes = kinds[i - 1] == "footnote-cont" and kinds[i] != "footnote"
+            after_notes = after_notes or (
+                kinds[i - 1] == "footnote" and kinds[i] not in ("footnote", "footnote-cont")
+            )
+            if gap or (after_notes and since > 3) or (line.lead and since >= 8):
+                page, since = page + 1, 0
+        line.page = page
+        since += 1
+
+
+def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
+    kinds = [classify(line) for line in lines]
+    note: Block | None = None
+    for i, line in enumerate(lines):  # footnote continuation lines, needed before page inference
+        if kinds[i] == "footnote":
+            note = Block("footnote", lines=[line])
+        elif kinds[i] == "body" and note is not None and _continues_footnote(note, line):
+            kinds[i] = "footnote-cont"
+            note.lines.append(line)
+        else:
+            note = None
+    _infer_pages(lines, kinds, removed)
+    body_after: dict[int, Line | None] = {}
+    following = None
+    for i in range(len(lines) - 1, -1, -1):
+        body_after[i] = following
+        if kinds[i] == "body" and "en-front" not in lines[i].tags:
+            following = lines[i]
+
+    blocks: list[Block] = []
+    para: Block | None = None
+    para_open = False
+    mode = ""
+    note = None
+    label_block: Block | None = None
+    for i, line in enumerate(lines):
+        kind = kinds[i]
+        if "en-front" in line.tags:
+            blocks.append(Block("metadata", role="en-front"))
+            blocks[-1].add(line)
+            para_open, mode = False, ""
+            continue
+        if kind == "footnote":
+            note = Block("footnote")
+            note.add(line)
+            blocks.append(note)
+            continue
+        if kind == "footnote-cont" and note is not None:
+            note.add(line)
+            continue
+        if kind == "caption":
+            blocks.append(Block("caption"))
+            blocks[-1].add(line)
+            continue
+        if kind == "metadata":
+            meta = Block("metadata", role="metadata")
+            meta.add(line)
+            blocks.append(meta)
+            label_block = (
+                meta
+                if re.match(r"^[（(［\[【]", line.text) and not re.search(r"[）)］\]】]", line.text)
+                else None
+            )
+            continue
+        if kind in ("abstract", "abstract_en", "keywords", "keywords_en"):
+            para_open = False
+            if _LABEL_ONLY.match(line.text):
+                label = Block("metadata", role=f"{kind}-label")
+                label.add(line)
+                blocks.append(label)
+                mode = kind + "-next"
+                label_block = label if kind.startswith("keywords") else None
+                continue
+            if kind.startswith("keywords"):
+                label_block = Block("metadata", role=kind)
+                label_block.add(line)
+                blocks.append(label_block)
+                mode = kind
+                continue
+            para = Block("abstract", role=kind)
+            para.add(line)
+            blocks.append(para)
+            para_open = not ends_paragraph(line, body_after[i])
+            mode = ""
+            continue
+        if kind == "references":
+            para_open = False
+            blocks.append(Block("heading", heading=Heading("special", "", line.text)))
+            blocks[-1].add(line)
+            mode, para = "references", None
+            continue
+
+        # a body line
+        if label_block is not None and label_block.role == "metadata":
+            label_block.add(line)
+            if re.search(r"[）)］\]】]", line.text):
+                label_block = None
+            continue
+        if mode.startswith("keywords") and label_block is not None:
+            if mode.endswith("-next"):
+                label_block = Block("metadata", role=mode[:-5])
+                blocks.append(label_block)
+                label_block.add(line)
+                mode = mode[:-5]
+                continue
+            if not ends_sentence(label_block.text) and line.fill < 0.9 and han_count(line.text) < 30:
+                prev = label_block.lines[-1]
+                if prev.fill > 0.85:
+                    label_block.add(line)
+                    continue
+            label_block, mode = None, ""
+        label_block = None
+        after_break = para is None or not para_open or ends_sentence(para.lines[-1].text)
+        nxt = body_after[i]
+        heading = (
+            heading_of(line, after_break=after_break, next_fill=nxt.fill if nxt else 1.0)
+            if mode != "references" or REF_START.match(line.text) is None
+            else None
+        )
+        if heading is not None and mode == "references" and heading.style != "special":
+            heading = None if REF_START.match(line.text) else heading
+        if heading is not None:
+            head_text = (
+                line.text[: len(line.text) - len(heading.rest)].rstrip() if heading.rest else line.text
+            )
+            blocks.append(Block("heading", heading=heading))
+            blocks[-1].add(line, head_text)
+            para, para_open, mode = None, False, ""
+            if heading.rest:
+                para = Block("paragraph")
+                para.add(line, heading.rest)
+                blocks.append(para)
+                para_open = not ends_paragraph(line, body_after[i])
+            continue
+        if mode == "references":
+            if para is None or REF_START.match(line.text):
+                para = Block("reference")
+                blocks.append(para)
+            para.add(line)
+            continue
+        if mode == "abstract_en" and han_count(line.text) >= 2:
+            mode = ""
+        if mode in ("abstract-next", "abstract_en-next"):
+            para = Block("abstract", role=mode[:-5])
+            blocks.append(para)
+            para.add(line)
+            mode = ""
+        elif para is not None and para_open:
+            para.add(line)
+        else:
+            para = Block("paragraph")
+            blocks.append(para)
+            para.add(line)
+        para_open = not ends_paragraph(line, body_after[i])
+    return blocks
