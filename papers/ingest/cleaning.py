@@ -182,6 +182,7 @@ _CJK_CLASS = (
     "\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
     "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7\u2460-\u2473"
 )
+_WIDE_GAP = re.compile(r"(?<=[\u4e00-\u9fff]{2})[ \t]{2,}(?=[\u4e00-\u9fff]{2})")
 _SPACE_AFTER_STOP = re.compile(r"(?<=[。，；：！？、])[ \t]+")
 _SPACE_IN_CJK = re.compile(f"(?<=[{_CJK_CLASS}])[ \t]+(?=[{_CJK_CLASS}])")
 _DECIMAL = re.compile(r"(?<=\d)\s*[．.]\s+(?=\d)|(?<=\d)．(?=\d)")
@@ -205,10 +206,10 @@ def normalise(text: str, *, keep_start: bool = False) -> str:
     body = _DECIMAL.sub(".", body)
     body = _DECIMAL_GROUPS.sub("", body)
     body = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), body)
-    text = head + body
+    text = _WIDE_GAP.sub("\x00", head + body)  # a wide gap between two words is a real separator
     text = _SPACE_IN_CJK.sub("", text)
     text = _SPACE_AFTER_STOP.sub("", text)
     text = _OPEN_SPACE.sub(r"\1", text)
     text = _CLOSE_SPACE.sub(r"\1", text)
     text = _SPACE_IN_CJK.sub("", text)
-    return _MULTI_SPACE.sub(" ", text).strip()
+    return _MULTI_SPACE.sub(" ", text.replace("\x00", " ")).strip()

@@ -111,9 +111,12 @@ def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
     blocks = assemble(kept[start:], removed=set(removed))
 
     for role, role_lines in front.roles:
-        text = normalise(
-            " ".join(line.text for line in role_lines) if role == "affiliation" else _joined(role_lines)
-        )
+        if role == "authors":
+            text = " ".join(front.authors)
+        else:
+            text = normalise(
+                " ".join(ln.text for ln in role_lines) if role == "affiliation" else _joined(role_lines)
+            )
         paper.passages.append(PassageInfo(kind="metadata", text=text, page=role_lines[0].page or 1))
     paper.title, paper.subtitle = normalise(front.title), normalise(front.subtitle)
     _add_blocks(paper, blocks)
