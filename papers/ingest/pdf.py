@@ -90,7 +90,7 @@ def _merge_baselines(items: list[dict]) -> list[dict]:
         for other in reversed(merged[-4:]):
             same_row = abs(other["y0"] - item["y0"]) < 0.35 * max(other["size"], item["size"])
             gap = item["x0"] - other["x1"]
-            if same_row and -1 < gap < 3 * other["size"]:
+            if same_row and -1 < gap < 1.2 * other["size"]:
                 sep = " " if gap > 0.25 * other["size"] else ""
                 other["text"] = other["text"] + sep + item["text"]
                 other["x1"] = max(other["x1"], item["x1"])
@@ -110,11 +110,11 @@ def _reading_order(items: list[dict], width: float) -> list[dict]:
             item["col"] = 1
         else:
             item["col"] = -1
-    wide = width * 0.25
+    wide = width * 0.2
     left = sum(1 for d in items if d["col"] == 0 and d["x1"] - d["x0"] > wide)
     right = sum(1 for d in items if d["col"] == 1 and d["x1"] - d["x0"] > wide)
     items.sort(key=lambda d: (-d["y1"], d["x0"]))
-    if left < 4 or right < 4:
+    if left < 3 or right < 3:
         for item in items:
             item["col"] = 0
         return items
