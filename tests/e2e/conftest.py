@@ -1,0 +1,170 @@
+"""Browser-test harness: Playwright (sync API) driving Debian's Chromium against ``live_server``.
+
+- Every test under tests/e2e/ is marked ``e2e`` here, and skipped with a reason
+  when no Chromium binary is found.
+- One Playwright and one Chromium per session; a fresh browser context (cookies,
+  storage) per page, so tests never share a login.
+- The live server speaks plain HTTP and serves static files from the finders, so
+  the production-only HTTPS redirect, secure cookies and the manifest storage
+  (which needs ``collectstatic``) are switched off for these tests.
+- Database: transactional, with serialized rollback, because the browser talks
+  to the server thread through committed rows, and the flush after each test
+  would otherwise wipe the role groups the data migration created.
+
+Helpers: ``login(page, live_server, user)`` and ``screenshot(page, name)``,
+which saves into the git-ignored ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an asyncio loop in this thread; Django's ORM calls
+# made from the test body would otherwise raise SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO = E2E_DIR.parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+]
+CHROMIUM_MISSING = (
+    f"Chromium not found (no `chromium` on PATH, no {CHROMIUM}); "
+    "install Debian's package: apt-get install chromium fonts-noto-cjk"
+)
+
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+
+
+def chromium_available() -> bool:
+    return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark everything in this folder ``e2e`` (before ``-m`` selects), and skip it without Chromium."""
+    missing = not chromium_available()
+    for item in items:
+        if E2E_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason=CHROMIUM_MISSING))
+
+
+# --- Browser ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install -e .[dev])"
+    )
+    with sync_api.sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    if not chromium_available():
+        pytest.skip(CHROMIUM_MISSING)
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable]:
+    """Open a page in a fresh context: ``new_page(viewport=MOBILE, is_mobile=True)``."""
+    contexts = []
+
+    def make(**context_options):
+        options = {"viewport": DESKTOP, "locale": "zh-CN", "timezone_id": "Asia/Shanghai", **context_options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A desktop-sized page in its own browser context."""
+    return new_page()
+
+
+def watch_errors(page) -> list[str]:
+    """Collect console errors and uncaught exceptions of ``page`` (CSP violations are console errors).
+
+    The one error left out is the 404 of ``/favicon.ico``, which Chromium asks for on its
+    own when a page names no icon; it says nothing about the page under test.
+    """
+    errors: list[str] = []
+
+    def on_console(msg) -> None:
+        if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico"):
+            errors.append(f"console: {msg.text} ({msg.location.get('url', '')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    return errors
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Errors of the ``page`` fixture; attach before navigating, assert ``== []`` at the end."""
+    return watch_errors(page)
+
+
+# --- Server ------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _browser_test_settings(settings, django_db_serialized_rollback):
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+# --- Helpers -----------------------------------------------------------------------
+
+
+def login(page, live_server, user, password: str = PASSWORD) -> None:
+    """Log ``user`` in through the real login form; fails loudly when the form rejects them."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("form.form button[type=submit]")
+    if "/accounts/login/" in page.url:
+        notice = page.locator(".notice--error")
+        reason = notice.inner_text() if notice.count() else "no error shown"
+        raise AssertionError(f"login as {user.get_username()!r} failed: {reason}")
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG of ``page`` as ``test-artifacts/<name>.png`` and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
