@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the parsed result as JSON")
 
     def handle(self, *args, paths, dry_run, json: bool, **options):
+        self.verbosity = options["verbosity"]
         files = expand_paths(paths)
         if not files:
             raise CommandError("no .txt, .md or .pdf files found in: " + ", ".join(paths))
