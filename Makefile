@@ -29,6 +29,7 @@ $(STAMP): $(VENV)/bin/python pyproject.toml
 install: $(STAMP) ## create .venv if missing and install the project with dev extras
 
 run: install ## install, migrate, create demo users, load the sample papers, serve on SQLite (with the task worker)
+	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py create_demo_users
 	DEBUG=1 $(PY) manage.py ingest $(KB_SAMPLE_CORPUS)
