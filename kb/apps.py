@@ -10,6 +10,17 @@ class KbConfig(AppConfig):
     default = True
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from kb.overlays_concepts import crossref_overlay, mention_overlay
+        from kb.services.followups import concepts_after_paper_saved
+        from kb.services.loading import AFTER_SAVE
+        from papers.reader import register_overlay
+
+        register_overlay(mention_overlay)
+        register_overlay(crossref_overlay)
+        if concepts_after_paper_saved not in AFTER_SAVE:
+            AFTER_SAVE.append(concepts_after_paper_saved)
+
 
 class TanyuanAdminConfig(admin_apps.AdminConfig):
     default = False

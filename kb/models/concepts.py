@@ -1,4 +1,14 @@
-"""Concepts of the thesaurus and their mentions in passages."""
+"""Concepts of the thesaurus, their mentions in passages and candidate new concepts.
+
+A concept has a Chinese and an English label, aliases in both languages (traditional
+forms included), a definition that may cite the passage where a paper gives it, a
+thematic ``group`` (used to filter the comparison matrix and colour the graphs), a
+``broader`` concept (SKOS broader/narrower) and ``related`` concepts. A merged concept
+keeps its row and points at the survivor through ``merged_into`` (its URL redirects).
+
+A rejected ``Mention`` is never deleted: detection skips the span it covers, and, on a
+new revision of the paper, any occurrence with the same surface and context.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +25,9 @@ class Concept(models.Model):
     definition_source = models.ForeignKey(
         "papers.Passage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A quote from the defining passage, so the source can be found again once its paper is loaded.
+    definition_quote = models.CharField(_("定义出处引文"), max_length=200, blank=True)
+    group = models.CharField(_("分组"), max_length=40, blank=True, db_index=True)
     broader = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -61,6 +74,9 @@ class Mention(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     surface = models.CharField(max_length=200)
+    # A few characters either side, so a rejection can be recognised in a later revision.
+    prefix = models.CharField(max_length=16, blank=True)
+    suffix = models.CharField(max_length=16, blank=True)
     origin = models.CharField(max_length=8, choices=MentionOrigin.choices, default=MentionOrigin.AUTO)
     status = models.CharField(max_length=8, choices=MentionStatus.choices, default=MentionStatus.ACTIVE)
     created_by = models.ForeignKey(
@@ -77,3 +93,29 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.surface} @ {self.passage_id}:{self.start}"
+
+
+class CandidateStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ACCEPTED = "accepted", _("已采纳")
+    DISMISSED = "dismissed", _("已忽略")
+
+
+class ConceptCandidate(models.Model):
+    """A frequent domain term of the corpus that is not yet a concept, offered to editors."""
+
+    term = models.CharField(max_length=100, unique=True)
+    score = models.FloatField(default=0)
+    frequency = models.PositiveIntegerField(default=0)
+    paper_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.OPEN, db_index=True
+    )
+    concept = models.ForeignKey(Concept, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "term"]
+
+    def __str__(self) -> str:
+        return self.term

@@ -1,4 +1,11 @@
-"""Typed links between passages or claims of different papers."""
+"""Typed links between passages or claims of different papers, and the term
+profiles of passages that the link suggestions are computed from.
+
+``PassageProfile`` holds a passage's token counts and concept ids (written once, when
+its paper is loaded); ``TermStat`` holds each token's document frequency over the
+profiles, kept up to date incrementally, so suggesting links for a new paper never
+re-reads the text of the others.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -84,3 +91,21 @@ class CrossReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} ({self.get_status_display()})"
+
+
+class PassageProfile(models.Model):
+    passage = models.OneToOneField("papers.Passage", on_delete=models.CASCADE, related_name="profile")
+    paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="+")
+    terms = models.JSONField(default=dict)  # token -> count
+    concepts = models.JSONField(default=list)  # concept ids mentioned (active mentions)
+
+    def __str__(self) -> str:
+        return f"profile of {self.passage_id}"
+
+
+class TermStat(models.Model):
+    term = models.CharField(max_length=64, unique=True)
+    df = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term}:{self.df}"
