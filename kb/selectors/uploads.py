@@ -77,8 +77,10 @@ def upload_preview(*, upload: Upload) -> dict:
     meta = upload_metadata(upload=upload)
     sections = parsed.get("sections", [])
     passages = parsed.get("passages", [])
+    # Front matter (title, author and date lines) is already in the metadata; show where the text begins.
+    body = [p for p in passages if p.get("kind") != "metadata"] or passages
     first = []
-    for passage in passages[:FIRST_PASSAGES]:
+    for passage in body[:FIRST_PASSAGES]:
         index = passage.get("section")
         section = sections[index] if isinstance(index, int) and 0 <= index < len(sections) else None
         first.append(

@@ -603,3 +603,33 @@ def test_list_page_queries_do_not_grow_with_uploads(admin_client_, admin_user, d
     with django_assert_max_num_queries(8):
         response = admin_client_.get(reverse("kb:upload-list"))
     assert response.content.decode().count("data-upload-progress") == 8
+
+
+# -- the preview selector ------------------------------------------------------------------------
+
+
+def test_preview_starts_at_the_text_and_shows_corrections_over_the_parse(admin_user):
+    from kb.selectors.uploads import upload_preview
+
+    preview = {
+        "title": "旧标题",
+        "authors": [{"name": "甲", "name_en": "Jia", "affiliation": "某大学"}],
+        "sections": [{"number": "一、", "heading": "引言", "level": 1}],
+        "passages": [
+            {"kind": "metadata", "section": None, "page": 1, "text": "旧标题"},
+            {"kind": "heading", "section": 0, "page": 1, "text": "一、引言"},
+            {"kind": "paragraph", "section": 0, "page": 2, "text": "正文。"},
+        ],
+        "warnings": ["未找到关键词"],
+    }
+    upload = Upload(
+        sha256="0" * 64, preview=preview, corrections={"title": "新标题", "authors": ["甲", "乙"]}
+    )
+    parts = upload_preview(upload=upload)
+    assert [p["text"] for p in parts["first_passages"]] == ["一、引言", "正文。"]
+    assert parts["first_passages"][1]["section_heading"] == "引言"
+    assert parts["meta"]["title"] == "新标题"
+    assert parts["authors"] == [{"name": "甲", "name_en": "Jia", "affiliation": "某大学"}, {"name": "乙"}]
+    assert parts["counts"]["passages"] == 3
+    assert parts["warnings"] == ["未找到关键词"] and parts["needs_review"]
+    assert parts["duplicate_of"] is None and parts["revision_of"] is None
