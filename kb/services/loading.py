@@ -110,3 +110,9 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+# Search: index a loaded or revised paper once the transaction commits (kb.search.service).
+from kb.search.service import search_index_after_load  # noqa: E402 - registers itself after AFTER_SAVE exists
+
+AFTER_SAVE.append(search_index_after_load)

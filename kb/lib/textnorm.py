@@ -1,0 +1,110 @@
+"""Text folding shared by indexing, querying and highlighting.
+
+``fold`` maps the variants a reader may type onto one form: traditional to
+simplified Chinese (OpenCC ``t2s``), full-width and other compatibility forms
+to their plain form (NFKC), and case (``casefold``). Punctuation becomes a
+space, so the segmenter only ever sees words. ``stem`` reduces an English
+word to its Snowball stem so that ``divides`` finds ``divide``.
+
+``fold_with_offsets`` does the same folding but also says, for each folded
+character, which character of the original it came from, so that matches
+found in folded text can be marked in the original one.
+
+Pure: no Django, no models.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import opencc
+import snowballstemmer
+
+_T2S = opencc.OpenCC("t2s")
+_STEMMER = snowballstemmer.stemmer("english")
+
+# Every punctuation and symbol code point becomes a space (categories P* and S*).
+# Punctuation and symbols (anything that is neither a word character nor a space), and "_".
+_NON_WORD = re.compile(r"[^\w\s]|_")
+_LATIN_WORD = re.compile(r"[a-z]+")
+CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
+# Whitespace between two Han characters is an artefact (PDF line breaks, stray spaces in names).
+_CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}])\\s+(?=[{CJK_CLASS}])")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a Han character (the scripts that need segmentation)."""
+    cp = ord(ch)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x20000 <= cp <= 0x2EBEF
+        or 0xF900 <= cp <= 0xFAFF
+        or cp == 0x3007
+    )
+
+
+def _fold_plain(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _T2S.convert(text)
+
+
+def fold(text: str) -> str:
+    """Fold variants, drop whitespace between Han characters, turn punctuation into spaces.
+
+    The order is chosen for speed (this runs on every passage): once punctuation is
+    gone, most Chinese text is already NFKC-normal and the costly normalisation is skipped.
+    """
+    text = _NON_WORD.sub(" ", _CJK_GAP.sub("", text))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text))
+    return _T2S.convert(text.casefold())
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    return _fold_plain(ch)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` and return, for each folded character, the index of its source character.
+
+    Folding is done one character at a time when the whole-text folding does
+    not keep the length (NFKC expands ``①`` to ``1``, casefold ``ß`` to ``ss``),
+    so the offsets are always exact; phrase-level OpenCC conversions are the
+    price of the slow path and only matter for highlighting.
+    """
+    folded = _fold_plain(text)
+    if len(folded) == len(text):
+        offsets = list(range(len(text)))
+    else:
+        parts: list[str] = []
+        offsets = []
+        for i, ch in enumerate(text):
+            out = _fold_char(ch)
+            parts.append(out)
+            offsets.extend([i] * len(out))
+        folded = "".join(parts)
+    gaps = [m.span() for m in _CJK_GAP.finditer(folded)]
+    if gaps:
+        keep = [True] * len(folded)
+        for start, end in gaps:
+            keep[start:end] = [False] * (end - start)
+        folded = "".join(c for c, k in zip(folded, keep, strict=True) if k)
+        offsets = [o for o, k in zip(offsets, keep, strict=True) if k]
+    return _NON_WORD.sub(" ", folded), offsets
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem of a folded English word; other words come back unchanged."""
+    if word.isascii() and word.isalpha() and len(word) > 2:
+        return _STEMMER.stemWord(word)
+    return word
+
+
+def latin_words(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) for each run of Latin letters in folded text."""
+    return [(m.start(), m.end(), m.group()) for m in _LATIN_WORD.finditer(folded)]

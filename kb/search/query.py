@@ -1,0 +1,215 @@
+"""From a parsed query to a Tantivy query, and the terms to highlight.
+
+A word matches a document when the document has the word's tokens (the
+segmented ``text`` field; BM25 ranks on it) *or* has the word as a run of
+characters (a phrase over the ``grams`` field). The second way finds a word
+the segmenter cut differently in the passage than in the query. An exact
+phrase only uses the second way. Paper titles and section headings that hold
+a query token add to the score but never make a document match on their own.
+
+A word that is a concept label or alias also matches the concept's other
+labels and aliases (``數位落差`` finds ``数字鸿沟`` through the thesaurus).
+
+Filters and the reader's scope (visibility) are constant-score clauses, so
+they decide what matches without moving the ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import tantivy
+
+from kb.lib.segment import Segmenter, grams, has_cjk
+from kb.lib.textnorm import fold, latin_words, stem
+from kb.search.parser import Clause, ParsedQuery, Term, year_bounds
+
+TITLE_BOOST = 2.0
+HEADING_BOOST = 1.5
+GRAMS_WEIGHT = 0.5
+
+MUST = tantivy.Occur.Must
+SHOULD = tantivy.Occur.Should
+MUST_NOT = tantivy.Occur.MustNot
+Q = tantivy.Query
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who is asking: what they may see."""
+
+    user_id: int = 0  # 0 for anonymous
+    editor: bool = False
+    admin: bool = False
+
+
+@dataclass
+class Built:
+    query: tantivy.Query | None  # None: nothing can match
+    highlight: list[str] = field(default_factory=list)  # folded strings to mark in snippets
+    boost_tokens: list[str] = field(default_factory=list)
+
+
+def _const(query: tantivy.Query) -> tantivy.Query:
+    return Q.const_score_query(query, 0.0)
+
+
+def _any(queries: Sequence[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return Q.boolean_query([(SHOULD, q) for q in queries])
+
+
+def _all(queries: Sequence[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return Q.boolean_query([(MUST, q) for q in queries])
+
+
+def _dedupe(items: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+class QueryBuilder:
+    def __init__(
+        self,
+        *,
+        schema: tantivy.Schema,
+        segmenter: Segmenter,
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        self.schema = schema
+        self.segmenter = segmenter
+        self.synonyms = synonyms or {}
+
+    # -- words ---------------------------------------------------------------
+    def _grams_query(self, folded: str) -> tantivy.Query | None:
+        seq = grams(folded)
+        if not seq:
+            return None
+        if len(seq) == 1:
+            return Q.term_query(self.schema, "grams", seq[0])
+        return Q.phrase_query(self.schema, "grams", seq)
+
+    def _phrase(self, folded: str, built: Built) -> tantivy.Query | None:
+        """Han characters as a run of bigrams; Latin words as a phrase of the segmented field."""
+        parts = []
+        han = self._grams_query(folded)
+        if han is not None:
+            parts.append(han)
+        latin = [stem(w) for _, _, w in latin_words(folded)]
+        if latin:
+            parts.append(
+                Q.term_query(self.schema, "text", latin[0])
+                if len(latin) == 1
+                else Q.phrase_query(self.schema, "text", latin)
+            )
+        if not parts:
+            return None
+        built.highlight.append(folded.strip())
+        built.highlight.extend(latin)
+        return _all(parts)
+
+    def _one(self, folded: str, *, phrase: bool, built: Built) -> tantivy.Query | None:
+        if phrase:
+            return self._phrase(folded, built)
+        tokens = _dedupe(self.segmenter.query_tokens(folded))
+        if not tokens:
+            return None
+        built.highlight.append(folded.strip())
+        # A lone character (的, 新) would light up half the snippet; mark it only as the whole word.
+        built.highlight.extend(t for t in tokens if len(t) > 1)
+        built.boost_tokens.extend(tokens)
+        seg = _all([Q.term_query(self.schema, "text", t) for t in tokens])
+        if has_cjk(folded) and grams(folded) != tokens:
+            fallback = self._grams_query(folded)
+            if fallback is not None:
+                return _any([seg, Q.boost_query(fallback, GRAMS_WEIGHT)])
+        return seg
+
+    def _term(self, term: Term, built: Built) -> tantivy.Query | None:
+        folded = " ".join(fold(term.text).split())
+        if not folded:
+            return None
+        variants = [folded, *(v for v in self.synonyms.get(folded, ()) if v != folded)]
+        queries = []
+        for i, variant in enumerate(variants):
+            # A multi-word English label is matched as a phrase, whatever the user typed.
+            phrase = term.phrase or (i > 0 and " " in variant)
+            query = self._one(variant, phrase=phrase, built=built)
+            if query is not None:
+                queries.append(query)
+        return _any(queries) if queries else None
+
+    def _clause(self, clause: Clause, built: Built) -> tantivy.Query | None:
+        queries = [q for q in (self._term(t, built) for t in clause.terms) if q is not None]
+        return _any(queries) if queries else None
+
+    # -- filters -------------------------------------------------------------
+    def _filter(self, name: str, values: Sequence) -> tantivy.Query:
+        if not values:
+            return Q.empty_query()
+        if name == "year":
+            return _any(
+                [
+                    Q.range_query(self.schema, "year", tantivy.FieldType.Unsigned, *year_bounds(v))
+                    for v in values
+                ]
+            )
+        field_name = {"paper": "paper_id", "author": "author_id", "concept": "concept_id"}.get(name, name)
+        return Q.term_set_query(self.schema, field_name, list(values))
+
+    def _scope(self, scope: Scope) -> list[tantivy.Query]:
+        shown = [Q.term_query(self.schema, "vis", "public")]
+        if scope.editor:
+            shown.append(Q.term_query(self.schema, "vis", "editors"))
+        if scope.user_id:
+            shown.append(Q.term_query(self.schema, "creator", scope.user_id))
+        out = [_any(shown)]
+        if not scope.admin:
+            out.append(Q.term_query(self.schema, "status", "published"))
+        return out
+
+    # -- the whole query -----------------------------------------------------
+    def build(
+        self,
+        parsed: ParsedQuery,
+        *,
+        scope: Scope,
+        filters: Mapping[str, Sequence] | None = None,
+        excluded: Mapping[str, Sequence] | None = None,
+    ) -> Built:
+        """``filters``/``excluded``: resolved filter values by name (ids for paper/author/concept)."""
+        built = Built(query=None)
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        positives = 0
+        for clause in parsed.clauses:
+            target = Built(query=None) if clause.negated else built
+            query = self._clause(clause, target)
+            if query is None:
+                continue
+            if clause.negated:
+                parts.append((MUST_NOT, query))
+            else:
+                parts.append((MUST, query))
+                positives += 1
+        filters = filters or {}
+        excluded = excluded or {}
+        if not positives and not filters:
+            return built  # nothing to look for: only exclusions, or only punctuation
+        for name, values in filters.items():
+            parts.append((MUST, _const(self._filter(name, values))))
+        for name, values in excluded.items():
+            if values:
+                parts.append((MUST_NOT, self._filter(name, values)))
+        for query in self._scope(scope):
+            parts.append((MUST, _const(query)))
+        if not positives:
+            parts.append((MUST, _const(Q.all_query())))
+        for token in _dedupe(built.boost_tokens):
+            parts.append((SHOULD, Q.boost_query(Q.term_query(self.schema, "title", token), TITLE_BOOST)))
+            parts.append((SHOULD, Q.boost_query(Q.term_query(self.schema, "heading", token), HEADING_BOOST)))
+        built.query = Q.boolean_query(parts)
+        built.highlight = _dedupe([h for h in built.highlight if h])
+        return built

@@ -1,0 +1,128 @@
+"""Writes to the search index: the API other services call after they write.
+
+    search_index_enqueue(obj=claim)     after creating/editing/deleting anything searchable
+    search_index_object(kind=..., pk=...)   what the background task runs
+    search_index_rebuild(progress=...)  everything, from the database (``rebuild_search_index``)
+
+``search_index_enqueue`` runs the task once the current transaction commits,
+so the worker sees the rows; the worker reindexes the object (or removes it,
+if it is gone) within a second or two. A paper's documents are replaced as a
+whole (metadata, passages, claims, annotations), since its status, title,
+year and authors are copied into all of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from kb.models import Annotation, Claim, Concept, Evidence, Mention
+from kb.search import documents
+from kb.search.dictionary import thesaurus, thesaurus_changed
+from kb.search.index import SearchIndex, open_index
+from papers.models import Author, Paper, Passage, Section, TextRevision
+
+log = logging.getLogger(__name__)
+
+KINDS = ("paper", "passage", "claim", "annotation", "concept")
+
+
+def search_index() -> SearchIndex:
+    """The open index; if it had to be recreated, a rebuild is enqueued (once per process)."""
+    index = open_index(Path(settings.KB_SEARCH_INDEX_DIR))
+    if index.needs_rebuild and not getattr(index, "rebuild_enqueued", False):
+        index.rebuild_enqueued = True
+        from kb.search.tasks import search_index_rebuild_task
+
+        transaction.on_commit(search_index_rebuild_task.enqueue)
+    return index
+
+
+def _target(obj) -> tuple[str, int] | None:
+    """(kind, pk) of the index document(s) that ``obj`` changes."""
+    if isinstance(obj, Paper):
+        return "paper", obj.pk
+    if isinstance(obj, TextRevision | Section):
+        return "paper", obj.paper_id
+    if isinstance(obj, Passage):
+        return "passage", obj.pk
+    if isinstance(obj, Mention):
+        return "passage", obj.passage_id
+    if isinstance(obj, Claim):
+        return "claim", obj.pk
+    if isinstance(obj, Evidence):
+        return "claim", obj.claim_id
+    if isinstance(obj, Annotation):
+        return "annotation", obj.pk
+    if isinstance(obj, Concept):
+        return "concept", obj.pk
+    return None
+
+
+def search_index_enqueue(*, obj) -> None:
+    """Reindex ``obj`` in the background once the current transaction commits.
+
+    To remove a deleted object, call this before ``delete()`` (in the same transaction):
+    the task then finds the row gone and drops its document.
+    """
+    from kb.search.tasks import search_index_object_task
+
+    if isinstance(obj, Author):
+        for paper_id in obj.authorships.values_list("paper_id", flat=True):
+            transaction.on_commit(lambda pk=paper_id: search_index_object_task.enqueue("paper", pk))
+        return
+    target = _target(obj)
+    if target is None or target[1] is None:
+        raise TypeError(f"not searchable (or already deleted): {obj!r}")
+    if target[0] == "concept":
+        thesaurus_changed()
+    kind, pk = target
+    transaction.on_commit(lambda: search_index_object_task.enqueue(kind, pk))
+
+
+def search_index_after_load(outcome) -> None:
+    """``paper_load`` hook: index a newly loaded or revised paper."""
+    search_index_enqueue(obj=outcome.paper)
+
+
+def search_index_object(*, kind: str, pk: int) -> int:
+    """Replace the documents of one object by what the database now holds. Returns how many."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind: {kind}")
+    if kind == "concept":
+        thesaurus_changed()
+    segmenter = thesaurus().segmenter
+    index = search_index()
+    if kind == "paper":
+        docs = documents.paper_documents([pk])
+        return index.replace(docs=docs, segmenter=segmenter, delete_keys=[f"paper:{pk}"], delete_papers=[pk])
+    source = {
+        "passage": (documents.passage_documents, Passage.objects.filter(pk=pk)),
+        "claim": (documents.claim_documents, Claim.objects.filter(pk=pk)),
+        "annotation": (documents.annotation_documents, Annotation.objects.filter(pk=pk)),
+        "concept": (documents.concept_documents, Concept.objects.filter(pk=pk)),
+    }[kind]
+    docs = list(source[0](source[1]))
+    return index.replace(docs=docs, segmenter=segmenter, delete_keys=[f"{kind}:{pk}"])
+
+
+def search_index_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database in one commit; readers see the old one until then."""
+    thesaurus_changed()
+    segmenter = thesaurus().segmenter
+    index = search_index()
+    count = 0
+    with index.writer() as writer:
+        writer.delete_all_documents()
+        for doc in documents.all_documents():
+            writer.add_document(index.to_document(doc, segmenter))
+            count += 1
+            if progress is not None:
+                progress(1)
+    index.needs_rebuild = False
+    log.info("search index rebuilt: %d documents", count)
+    return count

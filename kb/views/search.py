@@ -1,0 +1,67 @@
+"""The search page, its results fragment and the JSON endpoint: validate, call ``search_query``, present."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from kb.search.selectors import FACET_FIELDS, search_query
+from papers.access import reader_required
+
+
+def _params(request) -> tuple[str, int, dict[str, list[str]]]:
+    query = request.GET.get("q", "")[:2000]
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    filters = {
+        name: request.GET.getlist(name)[:10] for name in (*FACET_FIELDS, "tag") if request.GET.get(name)
+    }
+    return query, page, filters
+
+
+@reader_required
+def search(request):
+    query, page, filters = _params(request)
+    results = search_query(query=query, user=request.user, page=page, filters=filters)
+    template = "kb/_search_results.html" if request.headers.get("HX-Request") else "kb/search.html"
+    return render(request, template, {"results": results, "q": query})
+
+
+@reader_required
+def search_api(request):
+    query, page, filters = _params(request)
+    r = search_query(query=query, user=request.user, page=page, filters=filters)
+    return JsonResponse(
+        {
+            "query": r.query,
+            "total": r.total,
+            "page": r.page,
+            "num_pages": r.num_pages,
+            "rebuilding": r.rebuilding,
+            "highlight": r.highlight,
+            "hits": [
+                {
+                    "type": h.type,
+                    "id": h.obj_id,
+                    "paper_id": h.paper_id or None,
+                    "year": h.year or None,
+                    "kind": h.kind or None,
+                    "score": round(h.score, 4),
+                    "title": str(h.label),
+                    "snippet": str(h.snippet),
+                    "url": h.url,
+                }
+                for h in r.hits
+            ],
+            "groups": [
+                {"paper_id": g.paper_id or None, "count": g.count, "hits": len(g.hits)} for g in r.groups
+            ],
+            "facets": {
+                name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+                for name, values in r.facets.items()
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,56 @@
+"""The search page, its fragment and the JSON endpoint, for every persona, with a query-count bound."""
+
+import pytest
+from django.urls import reverse
+
+from tests.kb.search.conftest import make_paper
+
+
+@pytest.fixture
+def indexed(db, reindex):
+    for i in range(3):
+        make_paper(f"数字鸿沟论文{i}", [("paragraph", f"数字鸿沟第{i}段。"), ("footnote", "数字鸿沟脚注。")])
+    reindex()
+
+
+def test_every_persona_searches_with_bounded_queries(indexed, persona, django_assert_max_num_queries):
+    name, client = persona
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("kb:search"), {"q": "數字鴻溝"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<mark>数字鸿沟</mark>" in html
+    assert "#p-0" in html and "hl=" in html
+
+
+def test_json_endpoint(indexed, scholar_client):
+    response = scholar_client.get(reverse("kb:search-api"), {"q": "数字鸿沟", "kind": "footnote"})
+    data = response.json()
+    assert data["total"] == 3
+    assert {h["kind"] for h in data["hits"]} == {"footnote"}
+    assert "<mark>数字鸿沟</mark>" in data["hits"][0]["snippet"]
+
+
+def test_fragment_for_htmx(indexed, scholar_client):
+    response = scholar_client.get(reverse("kb:search"), {"q": "数字鸿沟"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+
+
+@pytest.mark.parametrize("q", ['"', "-", "OR", "！？。", "a" * 10000, "year:abc (x) [y] {z} ^~*?\\ AND NOT"])
+def test_malformed_queries_never_error(indexed, scholar_client, q):
+    assert scholar_client.get(reverse("kb:search"), {"q": q, "page": "x"}).status_code == 200
+    assert scholar_client.get(reverse("kb:search-api"), {"q": q, "page": "999"}).status_code == 200
+
+
+def test_user_text_is_escaped(db, reindex, scholar_client):
+    make_paper("论文", [("paragraph", "<script>alert(1)</script> 数字鸿沟")])
+    reindex()
+    html = scholar_client.get(reverse("kb:search"), {"q": "数字鸿沟"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_private_site_redirects_anonymous(indexed, anonymous_client, settings):
+    settings.KB_PUBLIC_READ = False
+    assert anonymous_client.get(reverse("kb:search"), {"q": "数字鸿沟"}).status_code == 302
