@@ -20,6 +20,13 @@ class KbConfig(AppConfig):
         register_overlay(crossref_overlay)
         if concepts_after_paper_saved not in AFTER_SAVE:
             AFTER_SAVE.append(concepts_after_paper_saved)
+        # Annotations and claims (issue 6): highlights in the reader; re-anchoring after a revision.
+        from kb.selectors.annotations import reader_annotations
+        from kb.services.anchoring import reanchor_after_save
+
+        register_overlay(reader_annotations)
+        if reanchor_after_save not in AFTER_SAVE:
+            AFTER_SAVE.append(reanchor_after_save)
 
 
 class TanyuanAdminConfig(admin_apps.AdminConfig):

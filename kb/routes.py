@@ -20,3 +20,37 @@ urlpatterns = [
     path("uploads/<int:pk>/publish/", uploads.upload_publish, name="upload-publish"),
     path("uploads/<int:pk>/discard/", uploads.upload_discard, name="upload-discard"),
 ]
+
+# Annotations, claims, history and W3C exchange (issue 6).
+from kb.views import annotations as annotation_views  # noqa: E402 - grouped with its routes
+from kb.views import claims as claim_views  # noqa: E402
+from kb.views import history as history_views  # noqa: E402
+from kb.views import w3c as w3c_views  # noqa: E402
+
+urlpatterns += [
+    path("api/papers/<int:paper_pk>/annotations/", annotation_views.api_paper_annotations, name="api-paper-annotations"),
+    path("api/annotations/<int:pk>/", annotation_views.api_annotation, name="api-annotation"),
+    path("api/tags/", annotation_views.api_tags, name="api-tags"),
+    path("api/papers/<int:paper_pk>/claims/", claim_views.api_claim_create, name="api-claim-create"),
+    path("api/papers/<int:paper_pk>/crossrefs/", claim_views.api_crossref_create, name="api-crossref-create"),
+    path("annotations/<int:pk>/", annotation_views.annotation_detail, name="annotation-detail"),
+    path("annotations/<int:pk>/reply/", annotation_views.annotation_reply, name="annotation-reply"),
+    path("annotations/orphans/", annotation_views.orphan_list, name="orphan-list"),
+    path("annotations/orphans/<str:kind>/<int:pk>/", annotation_views.orphan_reattach, name="orphan-reattach"),
+    path("annotations/export.jsonld", w3c_views.export, name="annotation-export"),
+    path("papers/<int:paper_pk>/annotations/margin/", annotation_views.annotation_margin, name="annotation-margin"),
+    path("papers/<int:paper_pk>/annotations/import/", w3c_views.import_annotations, name="annotation-import"),
+    path("claims/", claim_views.claim_list, name="claim-list"),
+    path("claims/graph/", claim_views.claim_graph, name="claim-graph"),
+    path("claims/<int:pk>/", claim_views.claim_detail, name="claim-detail"),
+    path("claims/<int:pk>/review/", claim_views.claim_review, name="claim-review"),
+    path("claims/<int:pk>/relations/", claim_views.claim_relation_create, name="claim-relation-create"),
+    path("relations/<int:pk>/delete/", claim_views.relation_delete, name="relation-delete"),
+    path("concepts/<str:slug>/claims/", claim_views.concept_claims, name="concept-claims"),
+    path("history/<str:model_name>/<int:pk>/", history_views.history_detail, name="history"),
+    path(
+        "history/<str:model_name>/<int:pk>/<int:history_id>/restore/",
+        history_views.history_restore,
+        name="history-restore",
+    ),
+]

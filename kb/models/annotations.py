@@ -1,9 +1,15 @@
-"""Annotations on passages: W3C-style selectors, Markdown body, visibility, replies, tags."""
+"""Annotations on passages: W3C-style selectors, Markdown body, visibility, replies, tags.
+
+Who sees what (``Annotation.objects.visible_to``): public ones to every
+reader, editors' ones to editors, private ones to their author only. Replies
+carry their thread's visibility. Every change is recorded (``history``).
+"""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from kb.lib import roles
@@ -33,8 +39,14 @@ class AnnotationQuerySet(models.QuerySet):
             shown |= Q(visibility=Visibility.EDITORS)
         return self.filter(shown)
 
+    def roots(self):
+        return self.filter(parent=None)
+
 
 class Annotation(AnchoredTarget):
+    paper = models.ForeignKey(
+        "papers.Paper", on_delete=models.CASCADE, null=True, blank=True, related_name="annotations"
+    )
     body = models.TextField(_("内容"), blank=True, help_text="Markdown")
     body_html = models.TextField(blank=True, editable=False, help_text="sanitised rendering of body, cached")
     motivation = models.CharField(max_length=16, choices=Motivation.choices, default=Motivation.COMMENTING)
@@ -42,19 +54,31 @@ class Annotation(AnchoredTarget):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
+    concept = models.ForeignKey(
+        "kb.Concept", on_delete=models.SET_NULL, null=True, blank=True, related_name="annotations"
+    )
     creator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
     )
     tags = TaggableManager(blank=True)
+    # The tag names as a plain column too, so that history records tag changes.
+    tag_list = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AnnotationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("批注")
         verbose_name_plural = _("批注")
+        indexes = [models.Index(fields=["paper", "anchor_status"])]
 
     def __str__(self) -> str:
-        return f"{self.creator_id}: {self.exact[:40]}"
+        return f"{self.creator_id}: {(self.exact or self.body)[:40]}"
+
+    def get_absolute_url(self) -> str:
+        if self.passage_id is None:
+            return self.paper.get_absolute_url() if self.paper_id else "/"
+        return self.passage.get_absolute_url()

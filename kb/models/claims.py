@@ -1,11 +1,20 @@
-"""Claims editors record about papers, and the evidence quotes that back them."""
+"""Claims editors record about papers, and the evidence quotes that back them.
+
+Relations between claims are ``CrossReference`` rows between two claims.
+Claims, evidence and cross-references keep their full history.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
+from simple_history.models import HistoricalRecords
 
+from kb.lib import roles
 from kb.models.anchors import AnchoredTarget
+from kb.models.crossrefs import CrossReference
 
 
 class ClaimKind(models.TextChoices):
@@ -23,6 +32,16 @@ class ClaimStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
+class ClaimQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Readers see proposed and approved claims; rejected ones only editors."""
+        if not roles.can_read(user):
+            return self.none()
+        if roles.is_editor(user):
+            return self
+        return self.exclude(status=ClaimStatus.REJECTED)
+
+
 class Claim(models.Model):
     paper = models.ForeignKey("papers.Paper", on_delete=models.CASCADE, related_name="claims")
     statement = models.TextField(_("陈述"))
@@ -35,8 +54,12 @@ class Claim(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[concepts])
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -54,9 +77,25 @@ class Evidence(AnchoredTarget):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["claim", "pk"]
         verbose_name_plural = "evidence"
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.exact[:40]}"
+
+
+CLAIM_RELATIONS = ("supports", "contradicts", "elaborates", "equivalent")
+
+
+def claim_relations():
+    """Cross-references between claims (the claim graph's edges)."""
+    return CrossReference.objects.filter(source_claim__isnull=False).filter(Q(relation__in=CLAIM_RELATIONS))
+
+
+# Cross-references belong to the concepts area; their history is registered here
+# so that file stays as its owner wrote it.
+if not hasattr(CrossReference, "history"):
+    register(CrossReference, app="kb")

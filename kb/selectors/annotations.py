@@ -1,0 +1,176 @@
+"""Reads of annotations: the reader overlay and margin, lists, tags, orphans.
+
+Every read goes through ``Annotation.objects.visible_to(user)``, so no URL or
+API shows anyone another person's private annotation. The reader overlay asks
+a fixed number of queries for all passages of a paper at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from taggit.models import Tag
+
+from kb.lib import roles
+from kb.lib.spans import Span
+from kb.models import (
+    AnchorStatus,
+    Annotation,
+    Claim,
+    ClaimKind,
+    Evidence,
+    Visibility,
+)
+from kb.models.anchors import SHOWN_STATUSES
+from kb.models.claims import CLAIM_RELATIONS
+from kb.models.crossrefs import Relation
+from papers.models import Paper, Passage
+from papers.reader import Overlay
+
+MARGIN_TEMPLATE = "kb/_reader_annotations.html"
+
+
+@dataclass
+class ClaimOnPaper:
+    claim: Claim
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class AnnotationMargin:
+    paper: Paper
+    threads: list[Annotation]  # root annotations, replies prefetched as ``thread``
+    claims: list[ClaimOnPaper]
+    can_edit: bool
+    passage_orders: dict[int, int]
+    visibilities = Visibility.choices
+    kinds = ClaimKind.choices
+    relations = [(value, label) for value, label in Relation.choices if value in CLAIM_RELATIONS]
+
+
+def _replies(user):
+    return Prefetch(
+        "replies",
+        queryset=Annotation.objects.visible_to(user).select_related("creator").order_by("created_at", "pk"),
+        to_attr="thread",
+    )
+
+
+def reader_annotations(*, paper: Paper, passages: list[Passage], user) -> Overlay:
+    """The reader's overlay provider: highlights, evidence marks and the margin partial."""
+    by_id = {p.pk: p for p in passages}
+    roots = list(
+        Annotation.objects.visible_to(user)
+        .filter(passage_id__in=list(by_id), parent=None, anchor_status__in=SHOWN_STATUSES)
+        .select_related("creator", "concept")
+        .prefetch_related(_replies(user))
+        .order_by("start", "created_at", "pk")
+    )
+    evidence = list(
+        Evidence.objects.filter(
+            passage_id__in=list(by_id),
+            anchor_status__in=SHOWN_STATUSES,
+            claim__in=Claim.objects.visible_to(user).filter(paper=paper),
+        )
+        .select_related("claim")
+        .order_by("start", "pk")
+    )
+    spans: dict[int, list[Span]] = {}
+    for a in roots:
+        a.passage = by_id[a.passage_id]
+        rel = a.passage_span()
+        if rel:
+            attrs = (("class", f"anno anno--{a.visibility}"), ("data-annotation", str(a.pk)))
+            spans.setdefault(a.passage_id, []).append(Span(rel[0], rel[1], "mark", attrs))
+    claims: dict[int, ClaimOnPaper] = {}
+    for ev in evidence:
+        ev.passage = by_id[ev.passage_id]
+        rel = ev.passage_span()
+        if rel:
+            attrs = (("class", f"evidence evidence--{ev.claim.status}"), ("data-claim", str(ev.claim_id)))
+            spans.setdefault(ev.passage_id, []).append(Span(rel[0], rel[1], "mark", attrs))
+        claims.setdefault(ev.claim_id, ClaimOnPaper(claim=ev.claim)).evidence.append(ev)
+    margin = AnnotationMargin(
+        paper=paper,
+        threads=roots,
+        claims=sorted(claims.values(), key=lambda c: c.evidence[0].start or 0),
+        can_edit=roles.is_editor(user),
+        passage_orders={p.pk: p.order for p in passages},
+    )
+    return Overlay(spans=spans, context={"annotation_margin": margin}, margin_templates=[MARGIN_TEMPLATE])
+
+
+def annotation_margin(*, paper_id: int, user) -> AnnotationMargin:
+    """The margin alone (the fragment the reader's script reloads)."""
+    paper = Paper.objects.visible_to(user).filter(pk=paper_id).first()
+    if paper is None:
+        raise Http404("no such paper")
+    passages = list(Passage.objects.filter(paper=paper, revision__is_current=True).order_by("order"))
+    return reader_annotations(paper=paper, passages=passages, user=user).context["annotation_margin"]
+
+
+def visible_paper(*, paper_id: int, user) -> Paper:
+    paper = Paper.objects.visible_to(user).filter(pk=paper_id).first()
+    if paper is None or not roles.can_read(user):
+        raise Http404("no such paper")
+    return paper
+
+
+def annotation_get(*, pk: int, user) -> Annotation:
+    """One annotation the user may see, or 404 (never 403: existence is not revealed)."""
+    annotation = (
+        Annotation.objects.visible_to(user)
+        .filter(pk=pk, paper__in=Paper.objects.visible_to(user))
+        .select_related("creator", "paper", "passage", "parent", "concept")
+        .first()
+    )
+    if annotation is None:
+        raise Http404("no such annotation")
+    return annotation
+
+
+def annotation_list(*, user, paper: Paper | None = None, creator=None):
+    """Visible annotations (roots and replies), oldest first, for the API and the export."""
+    qs = (
+        Annotation.objects.visible_to(user)
+        .filter(paper__in=Paper.objects.visible_to(user))
+        .select_related("creator", "paper", "concept")
+        .order_by("created_at", "pk")
+    )
+    if paper is not None:
+        qs = qs.filter(paper=paper)
+    if creator is not None:
+        qs = qs.filter(creator=creator)
+    return qs
+
+
+def tag_suggestions(*, user, q: str = "", limit: int = 10) -> list[str]:
+    """Tag names used on annotations the user can see, most used first."""
+    visible = Annotation.objects.visible_to(user).values("pk")
+    tags = Tag.objects.filter(
+        taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Annotation),
+        taggit_taggeditem_items__object_id__in=visible,
+    )
+    if q:
+        tags = tags.filter(name__icontains=q)
+    rows = tags.annotate(n=Count("taggit_taggeditem_items")).order_by("-n", "name")[:limit]
+    return [t.name for t in rows]
+
+
+def orphan_list(*, user) -> tuple[list[Annotation], list[Evidence]]:
+    """Orphaned annotations (that the user can see) and evidence, for editors to re-attach."""
+    annotations = list(
+        Annotation.objects.visible_to(user)
+        .filter(anchor_status=AnchorStatus.ORPHANED, parent=None)
+        .select_related("paper", "creator", "revision")
+        .order_by("paper_id", "pk")
+    )
+    evidence = list(
+        Evidence.objects.filter(anchor_status=AnchorStatus.ORPHANED)
+        .select_related("claim__paper", "revision")
+        .order_by("claim__paper_id", "pk")
+    )
+    return annotations, evidence

@@ -1,0 +1,167 @@
+"""Writing claims, their evidence, their review and their relations.
+
+Contract:
+
+- Editors propose claims (``claim_create``): a statement, a kind, concepts and
+  at least one evidence quote, each anchored like an annotation (a selection
+  of a passage of the claim's paper, current revision). A new claim is
+  ``proposed``.
+- Review (``claim_review``): an admin, or an editor who did not create the
+  claim, approves or rejects it (``SELF_REVIEW`` otherwise); the reviewer and
+  the time are recorded.
+- Relations (``claim_relation_create``): a ``CrossReference`` between two
+  different claims with one of supports, contradicts, elaborates, equivalent
+  and a note; created by an editor, it is ``confirmed``. The same relation
+  between the same claims twice is an error (``DUPLICATE_RELATION``).
+- Passage cross-references from the reader (``passage_crossref_create``).
+- Every save records history with the acting user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kb.lib import roles
+from kb.models import Claim, ClaimKind, ClaimStatus, Concept, CrossReference, CrossRefStatus, Evidence
+from kb.models.claims import CLAIM_RELATIONS
+from kb.services.anchoring import NOT_EDITOR, target_from_selection
+from papers.models import Paper, Passage
+
+EMPTY_STATEMENT = "论断陈述不能为空。"
+BAD_KIND = "未知的论断类型。"
+NO_EVIDENCE = "论断至少需要一条证据引文。"
+EVIDENCE_OTHER_PAPER = "证据必须出自该论断所属的论文。"
+SELF_REVIEW = "论断须由另一位编辑或管理员审核。"
+BAD_DECISION = "未知的审核结果。"
+BAD_RELATION = "未知的论断关系。"
+SAME_CLAIM = "论断不能与自身建立关系。"
+DUPLICATE_RELATION = "这两条论断之间已有该关系。"
+SAME_PASSAGE = "段落不能与自身建立关系。"
+
+
+def _require_editor(user) -> None:
+    if not roles.is_editor(user):
+        raise PermissionDenied(NOT_EDITOR)
+
+
+def _save(obj, *, user, reason: str = "", exclude: Iterable[str] = ()):
+    obj._history_user = user
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean(exclude=list(exclude))
+    obj.save()
+    return obj
+
+
+def evidence_add(*, user, claim: Claim, passage: Passage, start: int | None, end: int | None, exact: str):
+    _require_editor(user)
+    if passage.paper_id != claim.paper_id:
+        raise ValidationError(EVIDENCE_OTHER_PAPER, code="other_paper")
+    target = target_from_selection(passage=passage, start=start, end=end, exact=exact)
+    return _save(Evidence(claim=claim, **target), user=user)
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    user,
+    paper: Paper,
+    statement: str,
+    kind: str = ClaimKind.THESIS,
+    concepts: Iterable[Concept] = (),
+    evidence: Iterable[dict] = (),
+) -> Claim:
+    """``evidence``: dicts with passage, start, end (passage-relative) and exact."""
+    _require_editor(user)
+    if not statement.strip():
+        raise ValidationError(EMPTY_STATEMENT, code="empty")
+    if kind not in ClaimKind.values:
+        raise ValidationError(BAD_KIND, code="kind")
+    evidence = list(evidence)
+    if not evidence:
+        raise ValidationError(NO_EVIDENCE, code="no_evidence")
+    claim = _save(Claim(paper=paper, statement=statement.strip(), kind=kind, creator=user), user=user)
+    claim.concepts.set(list(concepts))
+    for item in evidence:
+        evidence_add(user=user, claim=claim, **item)
+    return claim
+
+
+@transaction.atomic
+def claim_update(*, user, claim: Claim, statement: str, kind: str, concepts: Iterable[Concept]) -> Claim:
+    _require_editor(user)
+    if not statement.strip():
+        raise ValidationError(EMPTY_STATEMENT, code="empty")
+    if kind not in ClaimKind.values:
+        raise ValidationError(BAD_KIND, code="kind")
+    claim.statement, claim.kind = statement.strip(), kind
+    if claim.status == ClaimStatus.APPROVED:
+        # A changed claim needs a fresh review.
+        claim.status, claim.reviewed_by, claim.reviewed_at = ClaimStatus.PROPOSED, None, None
+    _save(claim, user=user)
+    claim.concepts.set(list(concepts))
+    return claim
+
+
+def can_review(user, claim: Claim) -> bool:
+    return roles.is_admin(user) or (roles.is_editor(user) and claim.creator_id != user.pk)
+
+
+@transaction.atomic
+def claim_review(*, user, claim: Claim, decision: str) -> Claim:
+    """Approve or reject (``decision`` is a ``ClaimStatus`` value other than proposed)."""
+    _require_editor(user)
+    if decision not in (ClaimStatus.APPROVED, ClaimStatus.REJECTED):
+        raise ValidationError(BAD_DECISION, code="decision")
+    if not can_review(user, claim):
+        raise PermissionDenied(SELF_REVIEW)
+    claim.status, claim.reviewed_by, claim.reviewed_at = decision, user, timezone.now()
+    return _save(claim, user=user, reason=f"review:{decision}")
+
+
+@transaction.atomic
+def claim_relation_create(
+    *, user, source: Claim, target: Claim, relation: str, note: str = ""
+) -> CrossReference:
+    _require_editor(user)
+    if relation not in CLAIM_RELATIONS:
+        raise ValidationError(BAD_RELATION, code="relation")
+    if source.pk == target.pk:
+        raise ValidationError(SAME_CLAIM, code="same")
+    if CrossReference.objects.filter(source_claim=source, target_claim=target, relation=relation).exists():
+        raise ValidationError(DUPLICATE_RELATION, code="duplicate")
+    crossref = CrossReference(
+        source_claim=source,
+        target_claim=target,
+        relation=relation,
+        note=note.strip(),
+        status=CrossRefStatus.CONFIRMED,
+        creator=user,
+    )
+    return _save(crossref, user=user)
+
+
+@transaction.atomic
+def relation_delete(*, user, crossref: CrossReference) -> None:
+    _require_editor(user)
+    crossref._history_user = user
+    crossref.delete()
+
+
+@transaction.atomic
+def passage_crossref_create(
+    *, user, source: Passage, target: Passage, relation: str, note: str = ""
+) -> CrossReference:
+    _require_editor(user)
+    if source.pk == target.pk:
+        raise ValidationError(SAME_PASSAGE, code="same")
+    existing = CrossReference.objects.filter(source_passage=source, target_passage=target, relation=relation)
+    crossref = existing.first() or CrossReference(
+        source_passage=source, target_passage=target, relation=relation
+    )
+    crossref.note, crossref.status, crossref.creator = note.strip(), CrossRefStatus.CONFIRMED, user
+    return _save(crossref, user=user)

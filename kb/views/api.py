@@ -1,0 +1,53 @@
+"""Small helpers shared by the JSON endpoints: parse a body, answer errors the same way.
+
+The endpoints are ordinary Django views, so the CSRF middleware checks every
+POST, PATCH and DELETE (the reader's script sends the token in ``X-CSRFToken``).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+
+BAD_JSON = "请求内容不是有效的 JSON。"
+
+
+class BadRequest(Exception):
+    pass
+
+
+def json_body(request) -> dict:
+    try:
+        data = json.loads(request.body.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(BAD_JSON) from exc
+    if not isinstance(data, dict):
+        raise BadRequest(BAD_JSON)
+    return data
+
+
+def int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def api_errors(view):
+    """Turn service errors into JSON answers: 400 invalid, 403 forbidden."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as exc:
+            return JsonResponse({"errors": [str(exc)]}, status=400)
+        except ValidationError as exc:
+            return JsonResponse({"errors": exc.messages}, status=400)
+        except PermissionDenied as exc:
+            return JsonResponse({"errors": [str(exc) or "forbidden"]}, status=403)
+
+    return wrapped

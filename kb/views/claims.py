@@ -1,0 +1,153 @@
+"""Claim pages and endpoints: create from a selection, claim page, review, relations,
+per-concept comparison, claim graph, and passage cross-references from the reader."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kb.models import ClaimStatus, Concept, CrossReference
+from kb.selectors import annotations as annotation_selectors
+from kb.selectors import claims as selectors
+from kb.services import anchoring as anchoring_services
+from kb.services import claims as services
+from kb.views.api import BadRequest, api_errors, int_or_none, json_body
+from papers.access import editor_required, reader_required
+from papers.models import Passage
+
+
+def _passage(paper, value) -> Passage:
+    passage = Passage.objects.filter(pk=int_or_none(value), paper=paper, revision__is_current=True).first()
+    if passage is None:
+        raise BadRequest(anchoring_services.SELECTION_NOT_FOUND)
+    return passage
+
+
+@editor_required
+@require_POST
+@api_errors
+def api_claim_create(request, paper_pk: int):
+    paper = annotation_selectors.visible_paper(paper_id=paper_pk, user=request.user)
+    data = json_body(request)
+    evidence = [
+        {
+            "passage": _passage(paper, item.get("passage")),
+            "start": int_or_none(item.get("start")),
+            "end": int_or_none(item.get("end")),
+            "exact": str(item.get("exact") or ""),
+        }
+        for item in data.get("evidence") or []
+        if isinstance(item, dict)
+    ]
+    concepts = Concept.objects.filter(slug__in=[str(s) for s in data.get("concepts") or []])
+    claim = services.claim_create(
+        user=request.user,
+        paper=paper,
+        statement=str(data.get("statement") or ""),
+        kind=str(data.get("kind") or "thesis"),
+        concepts=concepts,
+        evidence=evidence,
+    )
+    return JsonResponse({"id": claim.pk, "url": claim.get_absolute_url(), "status": claim.status}, status=201)
+
+
+@editor_required
+@require_POST
+@api_errors
+def api_crossref_create(request, paper_pk: int):
+    """A cross-reference from a selected passage to a passage of another paper (``p-<order>``)."""
+    paper = annotation_selectors.visible_paper(paper_id=paper_pk, user=request.user)
+    data = json_body(request)
+    source = _passage(paper, data.get("passage"))
+    target_paper = annotation_selectors.visible_paper(
+        paper_id=int_or_none(data.get("target_paper")) or 0, user=request.user
+    )
+    target = Passage.objects.filter(
+        paper=target_paper, revision__is_current=True, order=int_or_none(data.get("target_order"))
+    ).first()
+    if target is None:
+        raise BadRequest(anchoring_services.SELECTION_NOT_FOUND)
+    crossref = services.passage_crossref_create(
+        user=request.user,
+        source=source,
+        target=target,
+        relation=str(data.get("relation") or "same_topic"),
+        note=str(data.get("note") or ""),
+    )
+    return JsonResponse({"id": crossref.pk, "target_url": target.get_absolute_url()}, status=201)
+
+
+@reader_required
+def claim_list(request):
+    status = request.GET.get("status", "")
+    claims = selectors.claim_list(user=request.user, status=status if status in ClaimStatus.values else "")
+    return render(
+        request,
+        "kb/claim_list.html",
+        {"claims": claims[:500], "status": status, "statuses": ClaimStatus.choices},
+    )
+
+
+@reader_required
+def claim_detail(request, pk: int):
+    return render(request, "kb/claim_detail.html", selectors.claim_detail(pk=pk, user=request.user))
+
+
+@editor_required
+@require_POST
+def claim_review(request, pk: int):
+    claim = selectors.claim_get(pk=pk, user=request.user)
+    try:
+        services.claim_review(user=request.user, claim=claim, decision=request.POST.get("decision", ""))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(claim)
+
+
+@editor_required
+@require_POST
+def claim_relation_create(request, pk: int):
+    claim = selectors.claim_get(pk=pk, user=request.user)
+    target_pk = int_or_none(request.POST.get("target"))
+    target = selectors.claim_get(pk=target_pk, user=request.user) if target_pk else None
+    try:
+        if target is None:
+            raise ValidationError(services.BAD_RELATION)
+        services.claim_relation_create(
+            user=request.user,
+            source=claim,
+            target=target,
+            relation=request.POST.get("relation", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("已添加关系。"))
+    return redirect(claim)
+
+
+@editor_required
+@require_POST
+def relation_delete(request, pk: int):
+    crossref = get_object_or_404(CrossReference, pk=pk, source_claim__isnull=False)
+    claim = selectors.claim_get(pk=crossref.source_claim_id, user=request.user)
+    services.relation_delete(user=request.user, crossref=crossref)
+    return redirect(claim)
+
+
+@reader_required
+def concept_claims(request, slug: str):
+    return render(
+        request, "kb/concept_claims.html", selectors.concept_claim_comparison(slug=slug, user=request.user)
+    )
+
+
+@reader_required
+def claim_graph(request):
+    context = selectors.claim_graph(user=request.user, concept_slug=request.GET.get("concept", ""))
+    return render(request, "kb/claim_graph.html", context)

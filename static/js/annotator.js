@@ -1,0 +1,320 @@
+/* The reader's annotator (editors only): select text in a passage, then highlight,
+ * comment, tag, link a concept, propose a claim or make a cross-reference.
+ *
+ * Progressive enhancement: the reader, its highlights and the margin are server
+ * rendered; this script only adds the toolbar. Offsets are counted in Unicode
+ * code points over the passage text (the ¶ link excluded), like the server.
+ * The CSRF token is read from the annotator's data attribute (or the cookie).
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("annotator");
+  if (!root) return;
+  var toolbar = root.querySelector(".annotator__toolbar");
+  var forms = root.querySelectorAll(".annotator__form");
+  var tagList = document.getElementById("annotator-tags");
+  var current = null; // {passage, start, end, exact, range}
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return root.dataset.csrf || (match ? decodeURIComponent(match[1]) : "");
+  }
+
+  function passageElement(node) {
+    var el = node && (node.nodeType === 1 ? node : node.parentElement);
+    return el ? el.closest("[data-passage]") : null;
+  }
+
+  function textUpTo(passageEl, node, offset) {
+    var range = document.createRange();
+    range.setStart(passageEl, 0);
+    range.setEnd(node, offset);
+    var fragment = range.cloneContents();
+    fragment.querySelectorAll(".passage__anchor").forEach(function (el) { el.remove(); });
+    return Array.from(fragment.textContent);
+  }
+
+  function passageText(passageEl) {
+    var range = document.createRange();
+    range.selectNodeContents(passageEl);
+    var fragment = range.cloneContents();
+    fragment.querySelectorAll(".passage__anchor").forEach(function (el) { el.remove(); });
+    return Array.from(fragment.textContent);
+  }
+
+  function readSelection() {
+    var selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    var range = selection.getRangeAt(0);
+    var passageEl = passageElement(range.startContainer);
+    if (!passageEl || root.contains(range.startContainer)) return null;
+    var chars = passageText(passageEl);
+    var start = textUpTo(passageEl, range.startContainer, range.startOffset).length;
+    var end = passageEl.contains(range.endContainer)
+      ? textUpTo(passageEl, range.endContainer, range.endOffset).length
+      : chars.length; // a selection running past the passage is cut at its end
+    end = Math.min(end, chars.length);
+    // Leading and trailing white space is not part of a quote.
+    while (start < end && /\s/.test(chars[start])) start++;
+    while (end > start && /\s/.test(chars[end - 1])) end--;
+    if (end <= start) return null;
+    return {
+      passage: parseInt(passageEl.dataset.passage, 10),
+      passageEl: passageEl,
+      start: start,
+      end: end,
+      exact: chars.slice(start, end).join(""),
+      rect: range.getBoundingClientRect()
+    };
+  }
+
+  function place(rect) {
+    root.hidden = false;
+    var top = window.scrollY + rect.bottom + 8;
+    var left = Math.max(8, Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - root.offsetWidth - 8));
+    root.style.top = top + "px";
+    root.style.left = left + "px";
+  }
+
+  function hideForms() {
+    forms.forEach(function (form) { form.hidden = true; form.querySelector("[data-error]").textContent = ""; });
+  }
+
+  function close() {
+    root.hidden = true;
+    toolbar.hidden = false;
+    hideForms();
+    current = null;
+  }
+
+  function onSelectionChange() {
+    if (root.contains(document.activeElement) && !toolbar.contains(document.activeElement)) return;
+    var selected = readSelection();
+    if (!selected) {
+      if (!root.contains(document.activeElement)) close();
+      return;
+    }
+    current = selected;
+    toolbar.hidden = false;
+    hideForms();
+    place(selected.rect);
+  }
+
+  var timer = null;
+  document.addEventListener("selectionchange", function () {
+    clearTimeout(timer);
+    timer = setTimeout(onSelectionChange, 150);
+  });
+
+  // Keep the selection when a toolbar button is pressed with the mouse.
+  toolbar.addEventListener("mousedown", function (event) { event.preventDefault(); });
+
+  // Arrow keys move along the toolbar; Escape closes; Alt+Shift+A jumps into the toolbar.
+  toolbar.addEventListener("keydown", function (event) {
+    var buttons = Array.from(toolbar.querySelectorAll("button"));
+    var i = buttons.indexOf(document.activeElement);
+    if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+      event.preventDefault();
+      var next = (i + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length;
+      buttons[next].focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !root.hidden) { close(); return; }
+    if (event.altKey && event.shiftKey && (event.key === "A" || event.key === "a") && current) {
+      event.preventDefault();
+      toolbar.querySelector("button").focus();
+    }
+  });
+
+  function request(url, method, data) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
+      body: data === undefined ? undefined : JSON.stringify(data)
+    }).then(function (response) {
+      if (response.status === 204) return {};
+      return response.json().then(function (body) {
+        if (!response.ok) throw new Error((body.errors || [response.statusText]).join(" "));
+        return body;
+      });
+    });
+  }
+
+  function textNodesIn(passageEl) {
+    var walker = document.createTreeWalker(passageEl, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentElement.closest(".passage__anchor") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    return nodes;
+  }
+
+  // Wrap code points start..end of the passage in <mark>s, piece by piece (marks may cross elements).
+  function wrap(passageEl, start, end, attrs) {
+    var position = 0;
+    textNodesIn(passageEl).forEach(function (node) {
+      var chars = Array.from(node.data);
+      var from = Math.max(start - position, 0);
+      var to = Math.min(end - position, chars.length);
+      position += chars.length;
+      if (from >= to) return;
+      var before = chars.slice(0, from).join("");
+      var middle = chars.slice(from, to).join("");
+      var target = node;
+      if (before) target = node.splitText(before.length);
+      if (middle.length < target.data.length) target.splitText(middle.length);
+      var mark = document.createElement("mark");
+      Object.keys(attrs).forEach(function (name) { mark.setAttribute(name, attrs[name]); });
+      target.parentNode.insertBefore(mark, target);
+      mark.appendChild(target);
+    });
+  }
+
+  function refreshMargin() {
+    var margin = document.getElementById("annotation-margin");
+    if (!margin) return Promise.resolve();
+    return fetch(margin.dataset.marginUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("annotation-margin");
+        if (fresh) margin.replaceWith(fresh);
+        document.dispatchEvent(new CustomEvent("annotations:refreshed"));
+      });
+  }
+
+  function selectionPayload() {
+    return { passage: current.passage, start: current.start, end: current.end, exact: current.exact };
+  }
+
+  function saved(annotation) {
+    wrap(current.passageEl, annotation.passage_start, annotation.passage_end, {
+      "class": "anno anno--" + annotation.visibility,
+      "data-annotation": String(annotation.id)
+    });
+    window.getSelection().removeAllRanges();
+    close();
+    return refreshMargin();
+  }
+
+  function openForm(name, parts) {
+    toolbar.hidden = true;
+    hideForms();
+    var form = root.querySelector('[data-form="' + name + '"]');
+    form.hidden = false;
+    form.querySelector("[data-quote]").textContent = "“" + current.exact + "”";
+    form.querySelectorAll("[data-part]").forEach(function (part) {
+      part.hidden = parts ? parts.indexOf(part.dataset.part) === -1 : false;
+    });
+    form.dataset.parts = parts ? parts.join(",") : "";
+    var first = form.querySelector("label:not([hidden]) textarea, label:not([hidden]) input, select");
+    if (first) first.focus();
+  }
+
+  toolbar.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-action]");
+    if (!button || !current) return;
+    var action = button.dataset.action;
+    if (action === "highlight") {
+      var data = selectionPayload();
+      data.visibility = "private";
+      request(root.dataset.api, "POST", data).then(saved).catch(function (error) { window.alert(error.message); });
+    } else if (action === "comment") {
+      openForm("annotation", ["body", "tags"]);
+    } else if (action === "tag") {
+      openForm("annotation", ["tags"]);
+    } else if (action === "concept") {
+      openForm("annotation", ["concept", "body"]);
+    } else if (action === "claim") {
+      openForm("claim");
+      root.querySelector('[data-form="claim"] textarea').value = current.exact;
+    } else if (action === "crossref") {
+      openForm("crossref");
+    }
+  });
+
+  function fail(form) {
+    return function (error) { form.querySelector("[data-error]").textContent = error.message; };
+  }
+
+  root.querySelector('[data-form="annotation"]').addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var parts = form.dataset.parts.split(",");
+    var data = selectionPayload();
+    data.visibility = form.elements.visibility.value;
+    if (parts.indexOf("body") !== -1) data.body = form.elements.body.value;
+    if (parts.indexOf("tags") !== -1) data.tags = form.elements.tags.value;
+    if (parts.indexOf("concept") !== -1) data.concept = form.elements.concept.value.trim();
+    request(root.dataset.api, "POST", data).then(function (annotation) {
+      form.reset();
+      return saved(annotation);
+    }).catch(fail(form));
+  });
+
+  root.querySelector('[data-form="claim"]').addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var concepts = form.elements.concepts.value.split(/[,，]/).map(function (s) { return s.trim(); }).filter(Boolean);
+    request(root.dataset.claimsApi, "POST", {
+      statement: form.elements.statement.value,
+      kind: form.elements.kind.value,
+      concepts: concepts,
+      evidence: [selectionPayload()]
+    }).then(function (claim) { window.location.assign(claim.url); }).catch(fail(form));
+  });
+
+  root.querySelector('[data-form="crossref"]').addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    request(root.dataset.crossrefsApi, "POST", {
+      passage: current.passage,
+      target_paper: form.elements.target_paper.value,
+      target_order: form.elements.target_order.value,
+      relation: form.elements.relation.value,
+      note: form.elements.note.value
+    }).then(function () { form.reset(); close(); return refreshMargin(); }).catch(fail(form));
+  });
+
+  root.querySelectorAll("[data-cancel]").forEach(function (button) {
+    button.addEventListener("click", close);
+  });
+
+  // Tag autocomplete: suggest for the term after the last comma.
+  var tagInput = root.querySelector('input[name="tags"]');
+  var tagTimer = null;
+  tagInput.addEventListener("input", function () {
+    clearTimeout(tagTimer);
+    tagTimer = setTimeout(function () {
+      var terms = tagInput.value.split(/[,，]/);
+      var term = terms.pop().trim();
+      var head = terms.length ? terms.join(",") + "," : "";
+      fetch(root.dataset.tagsApi + "?q=" + encodeURIComponent(term), { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (body) {
+          tagList.replaceChildren();
+          body.tags.forEach(function (name) {
+            var option = document.createElement("option");
+            option.value = head + name;
+            tagList.appendChild(option);
+          });
+        });
+    }, 200);
+  });
+
+  // Deleting one's own annotation from the margin.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-delete-annotation]");
+    if (!button || !window.confirm(button.textContent.trim() + "？")) return;
+    request(button.dataset.url, "DELETE").then(function () {
+      document.querySelectorAll('mark[data-annotation="' + button.dataset.deleteAnnotation + '"]').forEach(function (mark) {
+        mark.replaceWith.apply(mark, Array.from(mark.childNodes));
+      });
+      return refreshMargin();
+    }).catch(function (error) { window.alert(error.message); });
+  });
+})();
