@@ -19,6 +19,7 @@ urlpatterns = [
     path("uploads/<int:pk>/preview/", uploads.upload_update, name="upload-update"),
     path("uploads/<int:pk>/publish/", uploads.upload_publish, name="upload-publish"),
     path("uploads/<int:pk>/discard/", uploads.upload_discard, name="upload-discard"),
+    path("uploads/<int:pk>/retry/", uploads.upload_retry, name="upload-retry"),
 ]
 
 # Annotations, claims, history and W3C exchange (issue 6).

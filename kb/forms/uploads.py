@@ -42,6 +42,10 @@ class UploadForm(forms.Form):
     def max_mb(self) -> int:
         return settings.KB_UPLOAD_MAX_MB
 
+    @property
+    def max_bytes(self) -> int:
+        return settings.KB_UPLOAD_MAX_MB * 1024 * 1024
+
 
 class CorrectionForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=500, required=False)

@@ -84,5 +84,9 @@ class Upload(models.Model):
         return self.state == UploadState.PARSED
 
     @property
+    def can_retry(self) -> bool:
+        return self.state == UploadState.FAILED and bool(self.file)
+
+    @property
     def can_discard(self) -> bool:
         return self.state not in (UploadState.PUBLISHED, UploadState.DISCARDED)

@@ -17,6 +17,7 @@ Contract:
   pipeline is pure, so it is the previewed result), applies the corrections
   and saves through ``paper_load``, all in one transaction: a failure leaves no
   paper rows and the upload still awaiting publishing.
+- ``upload_retry(*, upload, user)`` queues a failed upload's parse again.
 - ``upload_discard(*, upload, user)`` gives up an upload that is not published.
 Only admins may call any of them (``PermissionDenied`` otherwise).
 """
@@ -348,6 +349,27 @@ def upload_publish(*, upload: Upload, user) -> LoadResult:
     upload.save()
     transaction.on_commit(partial(_delete_file, name))
     return result
+
+
+@transaction.atomic
+def upload_retry(*, upload: Upload, user) -> Upload:
+    """Queue a failed upload's parse again (say, after the pipeline learned to read such files)."""
+    _require_admin(user)
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.state != UploadState.FAILED:
+        raise ValidationError(ERROR_STATE % {"state": upload.get_state_display()}, code="state")
+    if not upload.file:
+        raise ValidationError(ERROR_FILE_MISSING, code="missing")
+    upload.state = UploadState.QUEUED
+    upload.progress = 0
+    upload.message = str(MESSAGE_QUEUED)
+    upload.error = ""
+    upload.finished_at = None
+    upload.save()
+    result = upload_parse_task.enqueue(upload_id=upload.pk)
+    Upload.objects.filter(pk=upload.pk).update(task_id=str(result.id)[:64])
+    upload.refresh_from_db()
+    return upload
 
 
 @transaction.atomic

@@ -114,6 +114,20 @@ def upload_publish(request, pk: int):
 
 @require_POST
 @admin_required
+def upload_retry(request, pk: int):
+    upload = selectors.upload_get(pk=pk, with_preview=False)
+    try:
+        services.upload_retry(upload=upload, user=request.user)
+    except ValidationError as exc:
+        for message in _validation_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已重新排队解析。"))
+    return redirect(upload)
+
+
+@require_POST
+@admin_required
 def upload_discard(request, pk: int):
     upload = selectors.upload_get(pk=pk, with_preview=False)
     try:

@@ -47,7 +47,31 @@
     }, delay);
   }
 
+  // Refuse an oversize file before sending megabytes the server will reject anyway.
+  function guardSize(form) {
+    var limit = parseInt(form.getAttribute("data-max-bytes"), 10);
+    var box = form.querySelector("[data-upload-client-error]");
+    var input = form.querySelector("input[type=file]");
+    if (!limit || !box || !input) {
+      return;
+    }
+    form.addEventListener("submit", function (event) {
+      var messages = [];
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        if (file.size > limit) {
+          messages.push(form.getAttribute("data-too-large").replace("%(name)s", file.name));
+        }
+      });
+      box.textContent = messages.join(" ");
+      box.hidden = messages.length === 0;
+      if (messages.length) {
+        event.preventDefault();
+      }
+    });
+  }
+
   function start() {
+    document.querySelectorAll("form[data-max-bytes]").forEach(guardSize);
     document.querySelectorAll("[data-upload-progress]").forEach(function (element) {
       poll(element, INTERVAL);
     });

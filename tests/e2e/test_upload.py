@@ -200,11 +200,26 @@ def test_admin_uploads_a_bad_file_and_sees_why(admin_page, live_server, tmp_path
     page.set_input_files("input[name=files]", str(fake))
     with page.expect_navigation():
         page.click("form.upload-form button[type=submit]")
-    expect(page.locator(".upload-form .notice--error")).to_contain_text(
+    expect(page.locator("[data-upload-server-error]")).to_contain_text(
         "fake.pdf：扩展名为 .pdf，但内容不是 PDF 文件。"
     )
     assert Upload.objects.count() == 0
     shot(page, "upload-rejected")
+
+
+def test_an_oversize_file_is_refused_before_it_is_sent(admin_page, live_server, tmp_path, settings):
+    page = admin_page
+    settings.KB_UPLOAD_MAX_MB = 1
+    big = tmp_path / "big.txt"
+    big.write_text("数" * 400_000, encoding="utf-8")  # 1.2 MB
+    requests = []
+    page.goto(f"{live_server.url}/uploads/")
+    page.on("request", lambda r: requests.append(r.url) if r.method == "POST" else None)
+    page.set_input_files("input[name=files]", str(big))
+    page.click("form.upload-form button[type=submit]")
+    expect(page.locator("[data-upload-client-error]")).to_have_text("big.txt：文件大小超过 1 MB 的上限。")
+    assert requests == []
+    assert Upload.objects.count() == 0
 
 
 def _pdf_pipeline_ready() -> bool:

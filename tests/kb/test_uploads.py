@@ -184,7 +184,7 @@ def test_only_admins_may_call_the_services(request, who, admin_user):
     with pytest.raises(PermissionDenied):
         svc.upload_create(files=[txt()], user=user)
     (upload,) = svc.upload_create(files=[txt()], user=admin_user)
-    for call in (svc.upload_publish, svc.upload_discard):
+    for call in (svc.upload_publish, svc.upload_discard, svc.upload_retry):
         with pytest.raises(PermissionDenied):
             call(upload=upload, user=user)
     with pytest.raises(PermissionDenied):
@@ -212,6 +212,20 @@ def test_a_pipeline_crash_fails_the_upload_instead_of_leaving_it_parsing(admin_u
     (upload,) = svc.upload_create(files=[txt()], user=admin_user)
     assert upload.state == UploadState.FAILED
     assert upload.error == str(svc.ERROR_UNEXPECTED)
+
+
+def test_a_failed_upload_can_be_parsed_again(admin_user, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug in the pipeline")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(svc, "parse_bytes", broken)
+        (upload,) = svc.upload_create(files=[txt()], user=admin_user)
+    assert upload.state == UploadState.FAILED
+    upload = svc.upload_retry(upload=upload, user=admin_user)
+    assert (upload.state, upload.error, upload.progress) == (UploadState.PARSED, "", 100)
+    with pytest.raises(ValidationError):
+        svc.upload_retry(upload=upload, user=admin_user)  # only a failed upload
 
 
 def test_a_missing_stored_file_fails_the_upload(admin_user, settings):
@@ -435,6 +449,7 @@ def _urls(upload) -> dict[str, tuple[str, str]]:
         "update": ("post", reverse("kb:upload-update", args=[upload.pk])),
         "publish": ("post", reverse("kb:upload-publish", args=[upload.pk])),
         "discard": ("post", reverse("kb:upload-discard", args=[upload.pk])),
+        "retry": ("post", reverse("kb:upload-retry", args=[upload.pk])),
     }
 
 
@@ -530,6 +545,20 @@ def test_failed_upload_shows_its_error(admin_client_, admin_user):
     assert upload.error in html or upload.error.replace("'", "&#x27;") in html
     assert reverse("kb:upload-publish", args=[upload.pk]) not in html
     assert reverse("kb:upload-discard", args=[upload.pk]) in html
+
+
+def test_retry_from_the_page(admin_client_, admin_user, settings):
+    settings.TASKS = DATABASE
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user)
+    upload.file.storage.delete(upload.file.name)
+    svc.upload_parse(upload_id=upload.pk)
+    html = admin_client_.get(upload.get_absolute_url()).content.decode()
+    assert reverse("kb:upload-retry", args=[upload.pk]) in html
+    response = admin_client_.post(reverse("kb:upload-retry", args=[upload.pk]))
+    assert response["Location"] == upload.get_absolute_url()
+    upload.refresh_from_db()
+    assert upload.state == UploadState.QUEUED
+    assert DBTaskResult.objects.count() == 2
 
 
 def test_admin_corrects_then_publishes_and_reads_the_paper(admin_client_, parsed_upload):
