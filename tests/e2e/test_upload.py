@@ -20,7 +20,6 @@ from django.contrib.auth.models import Group
 
 from kb.lib.roles import ROLES
 from kb.models import Upload, UploadState
-from papers.ingest import IngestError, parse_bytes
 from papers.models import Paper
 from tests.factories import PASSWORD
 
@@ -222,19 +221,9 @@ def test_an_oversize_file_is_refused_before_it_is_sent(admin_page, live_server, 
     assert Upload.objects.count() == 0
 
 
-def _pdf_pipeline_ready() -> bool:
-    try:
-        parse_bytes(SAMPLE_PDF.read_bytes(), filename=SAMPLE_PDF.name, max_bytes=50 * 2**20)
-    except IngestError as exc:
-        return "not available" not in str(exc)
-    return True
-
-
 def test_admin_uploads_the_sample_pdf_and_publishes_a_readable_paper(admin_page, live_server):
     if not SAMPLE_PDF.is_file():
         pytest.skip(f"sample PDF not found at {SAMPLE_PDF}")
-    if not _pdf_pipeline_ready():
-        pytest.skip("the PDF reader of papers/ingest has not landed yet")
     page = admin_page
 
     upload_and_wait_for_preview(page, live_server, SAMPLE_PDF, "upload-pdf")
