@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from papers.ingest.lines import CIRCLED, Line, ends_sentence, han_count, join_text
-from papers.ingest.structure import Heading, classify, heading_of
+from papers.ingest.structure import Heading, classify, heading_of, numbering, special_title
 
 REF_START = re.compile(r"^\s*(?:[\[［]\s*\d{1,3}\s*[\]］]|\d{1,3}\s*[.．、]\s*(?=\S))")
 _LABEL_ONLY = re.compile(
@@ -46,8 +46,16 @@ class Block:
         return self.lines[0].index if self.lines else -1
 
 
+# a list item or enumerated point starts its own paragraph: （1）… / 1）… / 第一，… / 一是…
+_ENUMERATION = re.compile(
+    r"^(?:[（(]\s*\d{1,2}\s*[）)]|\d{1,2}\s*[）)]|第[一二三四五六七八九十]+[，,、]|[一二三四五六七八九十]是|其[一二三四五六七八九十][，,、])"
+)
+# a metadata line broken mid-phrase (作者简介：…；) continues on the next line
+_OPEN_END = re.compile(r"[\u4e00-\u9fff，,；;、：:（(“《]$")
+
+
 def ends_paragraph(line: Line, nxt: Line | None) -> bool:
-    if nxt is None:
+    if nxt is None or "unwrapped" in line.tags:
         return True
     if line.x0 is not None:
         if line.short:
@@ -55,10 +63,28 @@ def ends_paragraph(line: Line, nxt: Line | None) -> bool:
         return bool(nxt.indent) and nxt.x0 is not None
     if not (ends_sentence(line.text) or line.text.endswith(("：", ":"))):
         return False
+    if _ENUMERATION.match(nxt.text):
+        return True
     slack = 1.0 - line.fill
     if slack >= 0.06:
         return True
     return slack >= 0.03 and 1.0 - nxt.fill >= 0.03 and not nxt.lead
+
+
+def _runs_on(line: Line) -> bool:
+    """A metadata line that fills its line and stops mid-phrase continues on the next one."""
+    full = not line.short if line.x0 is not None else line.fill >= 0.9
+    return full and bool(_OPEN_END.search(line.text))
+
+
+def _ends_entry(last: Line, line: Line) -> bool:
+    """Unnumbered reference list: an entry ends with a full stop on a line that stops short."""
+    if not re.search(r"[.。．]$", last.text):
+        return False
+    short = last.short if last.x0 is not None else last.fill < 0.9
+    return bool(short) or bool(
+        re.match(r"^(?:[\u4e00-\u9fff]{2,4}[,，.．]|[A-Z][a-z]+,? [A-Z]{1,3}[,.])", line.text)
+    )
 
 
 def _continues_footnote(note: Block, line: Line) -> bool:
@@ -114,6 +140,8 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
     mode = ""
     note = None
     label_block: Block | None = None
+    meta_open: Block | None = None  # a metadata line that runs on to the next line
+    ref_numbered = False
     for i, line in enumerate(lines):
         kind = kinds[i]
         if "en-front" in line.tags:
@@ -142,7 +170,13 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
                 if re.match(r"^[（(［\[【]", line.text) and not re.search(r"[）)］\]】]", line.text)
                 else None
             )
+            meta_open = meta if _runs_on(line) else None
             continue
+        if meta_open is not None and kind == "body" and numbering(line.text) is None and not line.indent:
+            meta_open.add(line)
+            meta_open = meta_open if _runs_on(line) else None
+            continue
+        meta_open = None
         if kind in ("abstract", "abstract_en", "keywords", "keywords_en"):
             para_open = False
             if _LABEL_ONLY.match(line.text):
@@ -166,7 +200,7 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
             continue
         if kind == "references":
             para_open = False
-            blocks.append(Block("heading", heading=Heading("special", "", line.text)))
+            blocks.append(Block("heading", heading=Heading("special", "", special_title(line.text))))
             blocks[-1].add(line)
             mode, para = "references", None
             continue
@@ -214,7 +248,9 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
                 para_open = not ends_paragraph(line, body_after[i])
             continue
         if mode == "references":
-            if para is None or REF_START.match(line.text):
+            numbered = REF_START.match(line.text) is not None
+            ref_numbered = ref_numbered or (numbered and para is None)
+            if para is None or numbered or (not ref_numbered and _ends_entry(para.lines[-1], line)):
                 para = Block("reference")
                 blocks.append(para)
             para.add(line)

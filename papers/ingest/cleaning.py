@@ -2,8 +2,7 @@
 
 - ``merge_word_lines``: an English passage that came out one word per line becomes one line;
 - ``measure``: each line's fill of the typical line width (the paragraph-end signal of text sources);
-- ``find_furniture``: running headers, footers, page numbers, DOI and journal lines, found by
-  repetition, by position (PDF top/bottom zones, page-boundary neighbours) and by shape;
+- ``find_doi``: the paper's own DOI (running headers and footers are found in ``furniture``);
 - ``normalise``: extraction artefacts inside a paragraph (``39． 2`` → ``39.2``, ``滕 蕾`` → ``滕蕾``,
   full-width digits and letters, stray spaces around CJK punctuation).
 """
@@ -11,25 +10,16 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 
-from papers.ingest.lines import Line, display_width, han_count
+from papers.ingest.furniture import find_furniture, remove_known
+from papers.ingest.lines import Line
+
+__all__ = ["DOI_RE", "find_doi", "find_furniture", "measure", "merge_word_lines", "normalise", "remove_known"]
 
 DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s，。；;：（）()\"“”<>]+")
-_DOI_LINE = re.compile(r"^(?:DOI|doi|Doi)\s*[:：]?\s*10\.\d{4,9}/\S+")
-_URL_LINE = re.compile(r"^https?://\S+$")
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-–—·•]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[-–—·•])?$|^(?:Page|页码)\s*\d{1,4}$"
-)
-_ISSUE_LINE = re.compile(
-    r"(?:第\s*\d+\s*卷\s*)?第\s*\d+\s*期|Vol\.?\s*\d+\s*,?\s*No\.?\s*\d+|\d{4}\s*[,，]\s*\d+\s*\(\s*\d+\s*\)"
-)
-_SENTENCE_PUNCT = re.compile(r"[。，；！？!?；]|[,;:]\s")
+UNWRAPPED_WIDTH = 60.0  # em; a journal column holds about 20-48 Chinese characters
 _SINGLE_WORD = re.compile(r"^[A-Za-z][A-Za-z'’\-]*[.,;:]?$")
-_SECTION_WORDS = re.compile(r"^(参考文献|注释|附录|摘\s*要|关\s*键\s*词|Abstract|Keywords|References)", re.I)
-_HEADING_NUMBER = re.compile(
-    r"^(?:第[一二三四五六七八九十\d]+[章节]|[一二三四五六七八九十]+、|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d+(?:\.\d+)*\.?\s)"
-)
 
 
 def merge_word_lines(lines: list[Line], *, min_run: int = 6) -> list[Line]:
@@ -67,9 +57,14 @@ def typical_width(lines: list[Line]) -> float:
 def measure(lines: list[Line]) -> float:
     """Set ``fill`` of text-source lines against the typical width; returns that width."""
     typ = typical_width(lines)
+    # No printed column is this wide: the text holds one paragraph per line (a web or CNKI copy),
+    # so every line ends its paragraph.
+    unwrapped = typ > UNWRAPPED_WIDTH and not any(line.x0 is not None for line in lines)
     for line in lines:
         if line.x0 is None:
             line.fill = line.width / typ
+            if unwrapped:
+                line.tags.add("unwrapped")
     return typ
 
 
@@ -85,91 +80,6 @@ def find_doi(lines: list[Line]) -> str:
         return ""
     doi, score = counts.most_common(1)[0]
     return doi if score >= 3 else ""
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text)).lower()
-
-
-def _is_pattern_furniture(line: Line, doi: str) -> bool:
-    text = line.text
-    if _PAGE_NUMBER.match(text):
-        return True
-    if _DOI_LINE.match(text) or (doi and _URL_LINE.match(text) and doi.lower() in text.lower()):
-        return True
-    zone = bool(line.tags & {"top-zone", "bottom-zone"})
-    if zone and (_URL_LINE.match(text.split(" ")[-1]) or _ISSUE_LINE.search(text)):
-        return True
-    return bool(_ISSUE_LINE.search(text) and display_width(text) < 40 and not _SENTENCE_PUNCT.search(text))
-
-
-def _could_be_furniture(line: Line) -> bool:
-    return (
-        display_width(line.text) <= 45
-        and not _SENTENCE_PUNCT.search(line.text)
-        and not _SECTION_WORDS.match(line.text)
-        and not _HEADING_NUMBER.match(line.text)
-    )
-
-
-def find_furniture(lines: list[Line], *, doi: str = "") -> dict[int, str]:
-    """Indices (``Line.index``) of running headers/footers, with the reason each was removed."""
-    removed: dict[int, str] = {}
-    pdf = any(line.page is not None and line.x0 is not None for line in lines)
-    for line in lines:
-        own_doi = bool(doi) and doi.lower() in line.text.lower() and len(line.text) < len(doi) + 40
-        if _is_pattern_furniture(line, doi) and (
-            not pdf or own_doi or line.tags & {"top-zone", "bottom-zone"}
-        ):
-            removed[line.index] = "page number, DOI or journal line"
-    by_key: dict[str, list[Line]] = defaultdict(list)
-    for line in lines:
-        if _could_be_furniture(line) and (not pdf or line.tags & {"top-zone", "bottom-zone"}):
-            by_key[_key(line.text)].append(line)
-    for group in by_key.values():
-        pages = {line.page for line in group}
-        repeated = len(pages) >= 2 if pdf else len(group) >= 3
-        if not pdf and len(group) == 2:
-            repeated = all(line.lead or _near(lines, line, removed) for line in group)
-        if repeated:
-            for line in group:
-                removed[line.index] = "repeated header or footer"
-    _absorb_neighbours(lines, removed, pdf)
-    return removed
-
-
-def _near(lines: list[Line], line: Line, removed: dict[int, str]) -> bool:
-    pos = {ln.index: i for i, ln in enumerate(lines)}[line.index]
-    window = lines[max(0, pos - 2) : pos + 3]
-    return any(other.index in removed for other in window if other is not line)
-
-
-def _absorb_neighbours(lines: list[Line], removed: dict[int, str], pdf: bool) -> None:
-    """A short, punctuation-free line wedged against header/footer lines is one of them (author, journal)."""
-    for _ in range(2):
-        for i, line in enumerate(lines):
-            if line.index in removed or display_width(line.text) > 12 or not _could_be_furniture(line):
-                continue
-            if pdf and not line.tags & {"top-zone", "bottom-zone"}:
-                continue
-            before = lines[i - 1].index in removed if i > 0 else False
-            after = lines[i + 1].index in removed if i + 1 < len(lines) else False
-            if before and after or (pdf and (before or after)):
-                removed[line.index] = "running header next to other furniture"
-
-
-def remove_known(lines: list[Line], *, strings: list[str], first_body: int) -> dict[int, str]:
-    """Body lines repeating the title, the English title or the author line are running headers."""
-    keys = {re.sub(r"\W+", "", s).lower() for s in strings if len(s) >= 4}
-    removed = {}
-    for line in lines[first_body:]:
-        compact = re.sub(r"\W+", "", line.text).lower()
-        repeats = compact in keys or (
-            len(compact) > 8 and any(k.startswith(compact) for k in keys if len(k) > 12)
-        )
-        if repeats and (han_count(line.text) or len(compact) > 12):
-            removed[line.index] = "running header repeating the title or authors"
-    return removed
 
 
 # ---------------------------------------------------------------- normalising a paragraph's text

@@ -12,18 +12,24 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from papers.ingest.authors import AFFILIATION_RE, looks_like_affiliation, split_authors
 from papers.ingest.lines import Line, han_count, join_text
 from papers.ingest.structure import classify, heading_of, numbering
+from papers.ingest.venue import Venue, find_venue
 
-AFFILIATION_RE = re.compile(
-    r"大学|学院|研究院|研究所|研究中心|中心|学校|党校|医院|公司|研究会|编辑部|科学院|社科院|University|Institute|"
-    r"College|School|Academy|Faculty|Department|Centre|Center|Laboratory|\b\d{6}\b|\b\d{5}\b"
-)
-_MARKERS = re.compile(r"[\d*∗†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+")
-_CJK_NAME = re.compile(r"^[\u4e00-\u9fff·•]{2,8}$")
-_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’\-.]*(?:\s+[A-Z][A-Za-z'’\-.]*){1,3}$")
+__all__ = [
+    "Front",
+    "Venue",
+    "find_venue",
+    "first_body_line",
+    "parse_front",
+    "split_authors",
+    "split_keywords",
+]
+
 _SUBTITLE_DASH = re.compile(r"^[—―\-－~～]{1,4}\s*")
-_SPLIT_AUTHORS = re.compile(r"\s*[,，、;；]\s*|\s{2,}|\u3000+")
+# a funding or author-note mark after the title: 数字治理何以促进共同富裕*
+TITLE_MARK = re.compile(r"\s*[*∗※☆★†‡①②③④⑤]+$")
 
 
 @dataclass
@@ -32,30 +38,8 @@ class Front:
     subtitle: str = ""
     authors: list[str] = field(default_factory=list)
     affiliation: str = ""
+    author_line: str = ""  # the author line as written, with its affiliation numbers
     roles: list[tuple[str, list[Line]]] = field(default_factory=list)  # (role, lines) in order
-
-
-def split_authors(text: str) -> list[str]:
-    """Names from an author line, or [] when the line is not one."""
-    text = re.sub(r"[（(][^）)]*[）)]", "", text)
-    text = _MARKERS.sub(" ", text).strip(" ,，")
-    if not text or len(text) > 80:
-        return []
-    names: list[str] = []
-    for piece in filter(None, _SPLIT_AUTHORS.split(text)):
-        piece = piece.strip()
-        if han_count(piece):
-            tokens = piece.split()
-            parts = tokens if len(tokens) > 1 and all(len(t) >= 2 for t in tokens) else ["".join(tokens)]
-            for part in parts:
-                if not _CJK_NAME.match(part) or not 2 <= han_count(part) <= 4 + part.count("·") * 4:
-                    return []
-                names.append(part)
-        elif _LATIN_NAME.match(piece):
-            names.append(piece)
-        else:
-            return []
-    return names
 
 
 def first_body_line(lines: list[Line]) -> int:
@@ -67,6 +51,8 @@ def first_body_line(lines: list[Line]) -> int:
         if kind == "metadata":
             continue
         if i and numbering(line.text) and heading_of(line, after_break=True):
+            if looks_like_affiliation(line.text):
+                continue
             return i
         if line.page is not None and line.x0 is not None and line.page > 1:
             return i
@@ -115,6 +101,7 @@ def parse_front(lines: list[Line], *, all_sizes: list[Line]) -> Front:
             stage = "subtitle"
         elif names and stage in ("title", "subtitle"):
             front.authors = names
+            front.author_line = text
             front.roles.append(("authors", [line]))
             stage = "affiliation"
         elif stage == "title" and (not by_size or line.index in by_size) and len(front.roles) < 6:
@@ -137,8 +124,8 @@ def parse_front(lines: list[Line], *, all_sizes: list[Line]) -> Front:
             front.roles.append(("metadata", [line]))
     if "——" in front.title and not front.subtitle:
         front.title, front.subtitle = (part.strip() for part in front.title.split("——", 1))
-    front.title = front.title.strip()
-    front.subtitle = _SUBTITLE_DASH.sub("", front.subtitle).strip()
+    front.title = TITLE_MARK.sub("", front.title.strip())
+    front.subtitle = TITLE_MARK.sub("", _SUBTITLE_DASH.sub("", front.subtitle).strip())
     front.affiliation = re.sub(r"^[（(]\s*|\s*[）)]$", "", front.affiliation).strip()
     return front
 
@@ -192,69 +179,13 @@ def parse_english_front(lines: list[Line]) -> tuple[str, list[str], str]:
 
 
 def split_keywords(text: str) -> list[str]:
-    parts = re.split(r"\s*[；;，,、]\s*|\s{2,}|\u3000+", text)
-    return [p.strip(" .。") for p in parts if p.strip(" .。")]
-
-
-# ---------------------------------------------------------------- venue, year, volume, issue, pages
-
-_HEADER_CITATION = re.compile(
-    r"(?P<venue>[^,，\d]{2,60}?)\s*[,，]\s*(?P<year>(?:19|20)\d{2})\s*[,，]\s*(?:Vol\.?\s*)?(?P<volume>\d+)\s*"
-    r"\(\s*(?P<issue>\d+)\s*\)\s*(?:[,，:：]\s*(?P<pages>\d+\s*[-–]\s*\d+))?"
-)
-_REPRINT = re.compile(
-    r"(?:转自|原载|选自|摘自|原文载|刊于)\s*《(?P<venue>[^》]{2,40})》\s*(?P<year>(?:19|20)\d{2})?"
-)
-_CN_ISSUE = re.compile(
-    r"《?(?P<venue>[\u4e00-\u9fff（）()]{2,30}(?:学报|杂志|研究|科学|论坛|评论|前沿|月刊|季刊)?)》?\s*(?P<year>(?:19|20)\d{2})\s*年\s*第\s*(?P<issue>\d+)\s*期"
-)
-
-
-@dataclass
-class Venue:
-    venue: str = ""
-    year: int | None = None
-    volume: str = ""
-    issue: str = ""
-    pages: str = ""
-
-
-def find_venue(header_lines: list[str], meta_lines: list[str], doi: str) -> Venue:
-    found = Venue()
-    for text in meta_lines + header_lines:
-        match = _REPRINT.search(text) or _CN_ISSUE.search(text)
-        if match and not found.venue:
-            found.venue = match.group("venue")
-            if match.group("year"):
-                found.year = int(match.group("year"))
-            if "issue" in match.groupdict() and match.group("issue"):
-                found.issue = match.group("issue")
-    for text in header_lines + meta_lines:
-        match = _HEADER_CITATION.search(re.sub(r"^.*?\[[A-Z]{1,2}\]\s*[.．]\s*", "", text))
-        if match:
-            venue = match.group("venue").strip(" .:：")
-            han = re.findall(r"[\u4e00-\u9fff]{2,}", venue)
-            found.venue = found.venue or (han[-1] if han else venue)
-            found.year = found.year or int(match.group("year"))
-            found.volume, found.issue = match.group("volume"), match.group("issue")
-            found.pages = (match.group("pages") or "").replace(" ", "")
-            break
-    if not found.venue and doi:
-        for text in header_lines:
-            if doi in text:
-                rest = re.sub(r"^.*?" + re.escape(doi), "", text)
-                rest = re.sub(r"\b\d+\b", "", rest).strip(" ,，|")
-                if 2 <= len(rest) <= 40 and not re.search(r"[。，；]|https?:", rest):
-                    found.venue = rest
-                    break
-    if found.year is None:
-        years = [
-            int(y)
-            for text in header_lines
-            for y in re.findall(r"(?<![\d./])((?:19|20)\d{2})(?!\d)", text.replace(doi, ""))
-        ]
-        if years:
-            found.year = max(set(years), key=years.count)
-        elif doi and (match := re.search(r"[./]((?:19|20)\d{2})[./]", doi)):
-            found.year = int(match.group(1))
-    return found
+    """Keywords split at ``；;，,、``, wide gaps, or single spaces between Chinese words."""
+    parts = re.split(r"\s*[；;，,、]\s*|\s{2,}|\u3000+", text.strip())
+    words = []
+    for part in parts:
+        # "数字鸿沟 老年群体": a single space between Chinese words separates keywords too
+        if re.fullmatch(r"[\u4e00-\u9fff\d（）()]+(?: [\u4e00-\u9fff\d（）()]+)+", part.strip()):
+            words += part.split()
+        else:
+            words.append(part)
+    return [w.strip(" .。") for w in words if w.strip(" .。")]

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from papers.ingest.assemble import Block, assemble
+from papers.ingest.authors import affiliations_by_author
 from papers.ingest.cleaning import (
     find_doi,
     find_furniture,
@@ -29,9 +30,16 @@ from papers.ingest.frontmatter import (
     split_keywords,
     tag_english_front,
 )
+from papers.ingest.furniture import repeats_title
 from papers.ingest.lines import Line
 from papers.ingest.readers import read
-from papers.ingest.references import FootnoteRef, bracket_citations, circled_citations, parse_reference
+from papers.ingest.references import (
+    FootnoteRef,
+    bracket_citations,
+    circled_citations,
+    parse_reference,
+    superscript_citations,
+)
 from papers.ingest.structure import (
     ABSTRACT_EN_LABEL,
     ABSTRACT_LABEL,
@@ -101,10 +109,16 @@ def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
     start = first_body_line(kept)
     page_one = [line for line in kept if line.page == 1 and line.x0 is not None][:40]
     front = parse_front(kept[:start], all_sizes=page_one)
+    header = _running_head_in_title(front)
+    if header is not None:  # page one's running head ran into the title block: drop it and read again
+        removed[header.index] = "running header repeating the title or authors"
+        kept.remove(header)
+        start -= 1
+        front = parse_front(kept[:start], all_sizes=page_one)
     running = [front.title, front.title + front.subtitle, "".join(front.authors), " ".join(front.authors)]
     if front.authors:
         running += [front.authors[0] + "等", front.authors[0] + "et al"]
-    extra = remove_known(kept, strings=running, first_body=start)
+    extra = remove_known(kept, strings=running, first_body=start, title=front.title, authors=front.authors)
     removed.update(extra)
     kept = [line for line in kept if line.index not in extra]
     tag_english_front(kept, start)
@@ -122,6 +136,18 @@ def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
     _add_blocks(paper, blocks)
     _metadata(paper, front, blocks, [lines[i].text for i in sorted(removed)])
     return paper
+
+
+def _running_head_in_title(front) -> Line | None:
+    """A title line that is ``authors：title`` of the rest of the title block (page one's running head)."""
+    title_lines = [line for role, lines in front.roles if role == "title" for line in lines]
+    if len(title_lines) < 2 or not front.authors:
+        return None
+    for line in title_lines:
+        rest = "".join(other.text for other in title_lines if other is not line)
+        if repeats_title(line.text, title=rest, authors=front.authors):
+            return line
+    return None
 
 
 def _joined(lines: list[Line]) -> str:
@@ -177,6 +203,7 @@ def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
         if block.kind in ("paragraph", "heading", "abstract", "caption"):
             text = paper.passages[index].text
             paper.citations += bracket_citations(text, index, refs_by_marker)
+            paper.citations += superscript_citations(text, index, refs_by_marker)
             paper.citations += circled_citations(text, index, block.marks, notes, groups)
 
 
@@ -190,23 +217,29 @@ def _metadata(paper: ParsedPaper, front, blocks: list[Block], header_lines: list
 
     paper.abstract = "\n".join(_strip_label(t, ABSTRACT_LABEL) for t in texts("abstract"))
     paper.abstract_en = "\n".join(_strip_label(t, ABSTRACT_EN_LABEL) for t in texts("abstract_en"))
-    for text in texts("keywords"):
-        paper.keywords += split_keywords(_strip_label(text, KEYWORDS_LABEL))
-    for text in texts("keywords_en"):
-        paper.keywords_en += split_keywords(_strip_label(text, KEYWORDS_EN_LABEL))
+    # split before normalising: the separators may be spaces that normalising takes out
+    for block in (b for b in blocks if b.role == "keywords"):
+        paper.keywords += [normalise(k) for k in split_keywords(_strip_label(block.text, KEYWORDS_LABEL))]
+    for block in (b for b in blocks if b.role == "keywords_en"):
+        paper.keywords_en += [
+            normalise(k) for k in split_keywords(_strip_label(block.text, KEYWORDS_EN_LABEL))
+        ]
     en_lines = [line for b in blocks if b.role == "en-front" for line in b.lines]
     title_en, names_en, affiliation_en = parse_english_front(en_lines)
     paper.title_en = normalise(title_en)
     affiliation = normalise(front.affiliation)
     if front.authors:
-        paper.authors = [AuthorInfo(name=name, affiliation=affiliation) for name in front.authors]
+        own = affiliations_by_author(front.author_line, front.authors, affiliation)
+        paper.authors = [
+            AuthorInfo(name=name, affiliation=aff) for name, aff in zip(front.authors, own, strict=True)
+        ]
         if len(names_en) == len(front.authors):
             for author, name_en in zip(paper.authors, names_en, strict=True):
                 author.name_en = name_en
     elif names_en:
         paper.authors = [AuthorInfo(name=name, name_en=name, affiliation=affiliation_en) for name in names_en]
     meta = [p.text for p in paper.passages if p.kind == "metadata"]
-    venue = find_venue(header_lines, meta, paper.doi)
+    venue = find_venue(header_lines, meta, paper.doi, title=paper.title, authors=front.authors)
     paper.venue, paper.year = venue.venue, venue.year
     paper.volume, paper.issue, paper.pages = venue.volume, venue.issue, venue.pages
 

@@ -117,6 +117,30 @@ def bracket_citations(text: str, passage: int, refs_by_marker: dict[str, int]) -
     return found
 
 
+_SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_SUPER_CITE = re.compile(rf"(?<=\S)[{_SUPERSCRIPT}]+(?:\s*[,，\-–~][{_SUPERSCRIPT}]+)*")
+_FROM_SUPER = str.maketrans(_SUPERSCRIPT, "1234567890")
+
+
+def superscript_citations(text: str, passage: int, refs_by_marker: dict[str, int]) -> list[CitationInfo]:
+    """Unicode superscript numbers (``环节¹``, ``问题²,³``) as citations of numbered references."""
+    found = []
+    for match in _SUPER_CITE.finditer(text):
+        for number in _expand(match.group(0).translate(_FROM_SUPER).replace("~", "-")):
+            target = refs_by_marker.get(str(number))
+            found.append(
+                CitationInfo(
+                    marker=match.group(0),
+                    passage=passage,
+                    start=match.start(),
+                    end=match.end(),
+                    target=target,
+                    target_kind="reference" if target is not None else None,
+                )
+            )
+    return found
+
+
 def circled_citations(
     text: str, passage: int, marks: list[int], notes: list[FootnoteRef], groups: list[tuple[int, int]]
 ) -> list[CitationInfo]:

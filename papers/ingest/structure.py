@@ -27,30 +27,41 @@ NUMBERINGS: list[tuple[str, re.Pattern]] = [
     ("roman", re.compile(r"^[IVX]{1,4}\.\s+(?=[A-Z])")),
 ]
 SPECIAL_HEADINGS = re.compile(
-    r"^(?:参\s*考\s*文\s*献|注\s*释|致\s*谢|附\s*录|结\s*语|References|Bibliography|Notes|Acknowledge?ments?)[:：]?$",
+    r"^[［【\[〔]?\s*(?:参\s*考\s*文\s*献|注\s*释|尾\s*注|致\s*谢|附\s*录|结\s*语|References|Bibliography|Notes"
+    r"|Acknowledge?ments?)\s*[］】\]〕]?\s*[:：]?$",
     re.I,
 )
 REFERENCES_HEADING = re.compile(
     r"^[［【\[]?\s*(?:参\s*考\s*文\s*献|References|Bibliography)\s*[］】\]]?[:：]?$", re.I
 )
 
-ABSTRACT_LABEL = re.compile(r"^[［【\[]?\s*(?:摘\s*要|内容提要|提\s*要)\s*[］】\]]?\s*[:：]?\s*")
-KEYWORDS_LABEL = re.compile(r"^[［【\[]?\s*关\s*键\s*[词字]\s*[］】\]]?\s*[:：]?\s*")
+ABSTRACT_LABEL = re.compile(r"^[［【\[〔]?\s*(?:摘\s*要|内容提要|内容摘要|提\s*要)\s*[］】\]〕]?\s*[:：]?\s*")
+KEYWORDS_LABEL = re.compile(r"^[［【\[〔]?\s*关\s*键\s*[词字]\s*[］】\]〕]?\s*[:：]?\s*")
 ABSTRACT_EN_LABEL = re.compile(r"^(?:Abstract|ABSTRACT|Summary)\b\s*[:：.]?\s*")
 KEYWORDS_EN_LABEL = re.compile(r"^(?:Key\s*words|KEYWORDS|KEY WORDS)\s*(?:[:：]|$|\s+(?=[A-Z]))", re.I)
 
-_LABEL_KW = re.compile(r"^[［【\[]?\s*关\s*键\s*[词字]\s*[］】\]]?\s*(?:[:：]|\s|$)")
-_LABEL_ABS = re.compile(r"^[［【\[]?\s*(?:摘\s*要|内容提要|提\s*要)\s*[］】\]]?\s*(?:[:：]|$|\s(?=\S))")
+# A label either stands in brackets (``【摘要】``, ``［关键词］``, text may follow directly) or is
+# followed by a colon, a space or the line end (``摘 要：``, ``关键词 数字治理``).
+_LABEL_KW = re.compile(r"^(?:[［【\[〔]\s*关\s*键\s*[词字]\s*[］】\]〕]|关\s*键\s*[词字]\s*(?:[:：]|\s|$))")
+_LABEL_ABS = re.compile(
+    r"^(?:[［【\[〔]\s*(?:摘\s*要|内容提要|内容摘要|提\s*要)\s*[］】\]〕]"
+    r"|(?:摘\s*要|内容提要|内容摘要|提\s*要)\s*(?:[:：]|$|\s(?=\S)))"
+)
 _LABEL_ABS_EN = re.compile(r"^(?:Abstract|ABSTRACT)\s*(?:[:：.]|$|\s+(?=[A-Z]))")
 FOOTNOTE_START = re.compile(rf"^[{CIRCLED}]\s*(?=[^\s，。、；：）)\]］]|$)")
 CAPTION_START = re.compile(
     r"^(?:(?:图|表|Figure|Fig\.|Table)\s*\d+(?:[.．\-－]\d+)*(?:[.．:：\s\u3000]|$)|[（(]?\s*(?:资料来源|数据来源|注)\s*[:：])"
 )
+_META_LABELS = (
+    r"收稿日期|修回日期|录用日期|接受日期|发布日期|网络出版|基金项目|项目基金|作者简介|作者单位|通讯作者|通信作者|"
+    r"中图分类号|中图法分类号|文献标识码|文献标志码|文章编号|引用格式|文章引用|本文引用格式|DOI\s*[:：]"
+)
 METADATA_START = re.compile(
-    r"^(?:[［【\[]\s*(?:责任编辑|责任校对|编辑|校对|执行编辑)|(?:收稿日期|修回日期|录用日期|发布日期|基金项目|作者简介|"
-    r"通讯作者|\*\s*通讯作者|中图分类号|文献标识码|文章编号|引用格式|文章引用|DOI\s*[:：]|"
-    r"Received\s*:|Accepted\s*:|Copyright|This work is licensed|Open Access$|Citation\s*:)"
-    r"|[（(]\s*(?:本文)?(?:转自|原载|选自|摘自|原文载))",
+    # an optional funding mark (``*基金项目``, ``①作者简介``) or bracket before the label
+    rf"^(?:[*∗※☆★†{CIRCLED}]\s*)?(?:[［【\[〔]\s*(?:责任编辑|责任校对|编辑|校对|执行编辑|{_META_LABELS})"
+    rf"|(?:{_META_LABELS})|(?:Received\s*:|Accepted\s*:|Copyright|This work is licensed|Open Access$|Citation\s*:)"
+    r"|[（(]\s*(?:本文)?(?:转自|原载|选自|摘自|原文载|作者单位|作者系|作者为|作者是)"
+    r"|《[^》]{2,20}》\s*[（(]\s*(?:19|20)\d{2}\s*年[^）)]{0,20}[）)]$)",
     re.I,
 )
 
@@ -61,6 +72,11 @@ class Heading:
     number: str
     title: str
     rest: str = ""  # paragraph text that ran on after a run-in heading
+
+
+def special_title(text: str) -> str:
+    """``[参考文献]``, ``参考文献：`` → ``参考文献``."""
+    return re.sub(r"^[［【\[〔]\s*|\s*[］】\]〕]?\s*[:：]?$", "", text)
 
 
 def numbering(text: str) -> tuple[str, str, str] | None:
@@ -86,7 +102,7 @@ def heading_of(line: Line, *, after_break: bool, next_fill: float = 1.0) -> Head
             return Heading(found[0], found[1], found[2])
         return Heading("plain", "", text)
     if SPECIAL_HEADINGS.match(text):
-        return Heading("special", "", re.sub(r"[:：]$", "", text))
+        return Heading("special", "", special_title(text))
     found = numbering(text)
     if found:
         style, number, rest = found
@@ -113,10 +129,10 @@ def heading_of(line: Line, *, after_break: bool, next_fill: float = 1.0) -> Head
 def classify(line: Line) -> str:
     """Kind of a line before assembly: footnote, caption, metadata, labels, references heading or body."""
     text = line.text
-    if FOOTNOTE_START.match(text) and han_count(text[1:3]) + len(re.findall(r"[A-Za-z\s]", text[1:3])):
-        return "footnote"
     if METADATA_START.match(text):
         return "metadata"
+    if FOOTNOTE_START.match(text) and han_count(text[1:3]) + len(re.findall(r"[A-Za-z\s]", text[1:3])):
+        return "footnote"
     if _LABEL_KW.match(text):
         return "keywords"
     if KEYWORDS_EN_LABEL.match(text):

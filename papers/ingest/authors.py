@@ -1,0 +1,103 @@
+"""Author lines and affiliations: names, their affiliation numbers, and numbered affiliation lists.
+
+Names come from every usual form (``王佃利  滕 蕾``, ``陈桂生,吴合庆``, ``张三1,2 李四2``,
+``孙晓东¹ 刘 洋²``, ``TANG Renwu，WU Tianxin``, a newspaper byline ``□ 韩雨晴``). The digits after
+a name point into a numbered affiliation list (``（1.北京大学 政府管理学院，北京 100871；2.…）``),
+so each author gets the affiliations that are theirs rather than the whole list.
+"""
+
+from __future__ import annotations
+
+import re
+
+from papers.ingest.lines import han_count
+
+AFFILIATION_RE = re.compile(
+    r"大学|学院|研究院|研究所|研究中心|中心|学校|党校|医院|公司|研究会|编辑部|科学院|社科院|University|Institute|"
+    r"College|School|Academy|Faculty|Department|Centre|Center|Laboratory|\b\d{6}\b|\b\d{5}\b"
+)
+_INSTITUTION = re.compile(r"大学|学院|研究院|研究所|党校|科学院|University|Institute|College|School|Academy")
+_POSTCODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+_SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+_MARKERS = re.compile(r"[\d*∗†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff·•]{2,8}$")
+_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’\-.]*(?:\s+[A-Z][A-Za-z'’\-.]*){1,3}$")
+_SPLIT_AUTHORS = re.compile(r"\s*[,，、;；]\s*|\s{2,}|\u3000+")
+# a newspaper byline: "□ 韩雨晴", "文／韩雨晴", "本报记者 韩雨晴", "作者：韩雨晴"
+_BYLINE = re.compile(
+    r"^(?:[□■◎●▲◆◇○]\s*|(?:文|撰文)\s*[／/｜|]\s*|(?:本报记者|记者|通讯员|作者)\s*[:：]?\s*(?=\S))"
+)
+_NUMBERED = re.compile(r"(?:^|[;；]\s*)(\d{1,2})\s*[.．、]\s*")
+
+
+def looks_like_affiliation(text: str) -> bool:
+    """A postal code or two institution words: an affiliation line, not a numbered heading."""
+    return bool(_POSTCODE.search(text)) or len(_INSTITUTION.findall(text)) >= 2
+
+
+def split_authors(text: str) -> list[str]:
+    """Names from an author line, or [] when the line is not one."""
+    text = _BYLINE.sub("", text)
+    text = re.sub(r"[（(][^）)]*[）)]", "", text)
+    text = _MARKERS.sub(" ", text).strip(" ,，")
+    if not text or len(text) > 80:
+        return []
+    names: list[str] = []
+    for piece in filter(None, _SPLIT_AUTHORS.split(text)):
+        piece = piece.strip()
+        if han_count(piece):
+            tokens = piece.split()
+            parts = tokens if len(tokens) > 1 and all(len(t) >= 2 for t in tokens) else ["".join(tokens)]
+            for part in parts:
+                if not _CJK_NAME.match(part) or not 2 <= han_count(part) <= 4 + part.count("·") * 4:
+                    return []
+                names.append(part)
+        elif _LATIN_NAME.match(piece):
+            names.append(piece)
+        else:
+            return []
+    return names
+
+
+def author_marks(text: str, names: list[str]) -> list[list[str]]:
+    """The affiliation numbers written after each name (``张三1,2`` → ``["1", "2"]``), in order."""
+    text = text.translate(_SUPERSCRIPT_DIGITS)
+    marks: list[list[str]] = []
+    cursor = 0
+    for name in names:
+        pattern = r"\s*".join(re.escape(ch) for ch in name.replace(" ", ""))
+        match = re.compile(pattern).search(text, cursor)
+        if match is None:
+            marks.append([])
+            continue
+        tail = re.match(r"[\d,，、\s*∗]*", text[match.end() :]).group(0)
+        marks.append(re.findall(r"\d{1,2}", tail))
+        cursor = match.end() + len(tail)
+    return marks
+
+
+def numbered_affiliations(text: str) -> dict[str, str]:
+    """``1.北京大学…；2.清华大学…`` → {"1": "北京大学…", "2": "清华大学…"}; {} when not numbered."""
+    body = re.sub(r"^[（(]\s*|\s*[）)]\s*$", "", text.strip())
+    starts = list(_NUMBERED.finditer(body))
+    if not starts or starts[0].start() != 0 or starts[0].group(1) != "1":
+        return {}
+    found = {}
+    for k, match in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(body)
+        found[match.group(1)] = body[match.end() : end].strip(" ;；,，")
+    return found
+
+
+def affiliations_by_author(author_line: str, names: list[str], affiliation: str) -> list[str]:
+    """Each author's own affiliation(s) when the list is numbered; otherwise the whole text for all."""
+    numbered = numbered_affiliations(affiliation)
+    if not numbered:
+        return [affiliation] * len(names)
+    out = []
+    for marks in author_marks(author_line, names):
+        own = [numbered[m] for m in marks if m in numbered]
+        if not own and len(numbered) == 1:
+            own = list(numbered.values())
+        out.append("；".join(own) if own else affiliation)
+    return out
