@@ -58,7 +58,9 @@ def _env_example() -> dict[str, str]:
 
 def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     """Run manage.py in a fresh interpreter with only ``env`` as the settings' input."""
-    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS and k != "DJANGO_SETTINGS_MODULE"}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly reports.
+    inherited = set(SETTINGS_VARS) | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     clean.update({"DJANGO_SETTINGS_MODULE": "kb.settings", "KB_VAR_DIR": str(tmp_path)}, **env)
     return subprocess.run(  # noqa: S603 (fixed argv: this interpreter and manage.py)
         [sys.executable, str(REPO / "manage.py"), *args],

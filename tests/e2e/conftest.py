@@ -26,10 +26,6 @@ import pytest
 
 from tests.factories import PASSWORD
 
-# Playwright's sync API runs an asyncio loop in this thread; Django's ORM calls
-# made from the test body would otherwise raise SynchronousOnlyOperation.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 E2E_DIR = Path(__file__).resolve().parent
 REPO = E2E_DIR.parent.parent
 ARTIFACTS = REPO / "test-artifacts"
@@ -69,12 +65,34 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def playwright_session():
+def playwright_session(django_db_setup):
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="playwright is not installed (pip install -e .[dev])"
     )
-    with sync_api.sync_playwright() as playwright:
-        yield playwright
+    from django.db import connections
+
+    # Playwright's sync API leaves an event loop marked as running in this thread. From
+    # then on Django's thread-critical connection storage hands out new connection
+    # objects, which lack the snapshot that serialized rollback restores after each
+    # flush (the role groups): carry the snapshot over to them.
+    snapshots = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    # The loop would also make Django's ORM calls from test bodies raise
+    # SynchronousOnlyOperation. Set only while Playwright runs, so the rest of the
+    # suite (and its subprocesses, such as `check --deploy`) never sees it.
+    unset = "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    try:
+        with sync_api.sync_playwright() as playwright:
+            for alias, contents in snapshots.items():
+                connections[alias]._test_serialized_contents = contents
+            yield playwright
+    finally:
+        if unset:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
