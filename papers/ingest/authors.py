@@ -46,8 +46,7 @@ def split_authors(text: str) -> list[str]:
     for piece in filter(None, _SPLIT_AUTHORS.split(text)):
         piece = piece.strip()
         if han_count(piece):
-            tokens = piece.split()
-            parts = tokens if len(tokens) > 1 and all(len(t) >= 2 for t in tokens) else ["".join(tokens)]
+            parts = _spaced_names(piece.split())
             for part in parts:
                 if not _CJK_NAME.match(part) or not 2 <= han_count(part) <= 4 + part.count("·") * 4:
                     return []
@@ -56,6 +55,24 @@ def split_authors(text: str) -> list[str]:
             names.append(piece)
         else:
             return []
+    return names
+
+
+def _spaced_names(tokens: list[str]) -> list[str]:
+    """Space-separated tokens to names: runs of single characters are one justified name
+    (``赵明远 钱 丽`` → 赵明远, 钱丽; a PDF collapses the wide gap between names to one space)."""
+    names: list[str] = []
+    run = ""
+    for token in tokens:
+        if len(token) == 1:
+            run += token
+            continue
+        if run:
+            names.append(run)
+            run = ""
+        names.append(token)
+    if run:
+        names.append(run)
     return names
 
 

@@ -151,6 +151,8 @@ def tag_english_front(lines: list[Line], start: int) -> None:
                 continue
             if han_count(line.text) or kind != "body" or "merged-words" in line.tags:
                 break
+            if not re.search(r"[A-Za-z]{2,}", line.text):  # "2021:112-120." ends a reference entry
+                break
             line.tags.add("en-front")
             taken += 1
             j -= 1

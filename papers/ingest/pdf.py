@@ -100,7 +100,9 @@ def _merge_baselines(items: list[dict]) -> list[dict]:
     return merged
 
 
-def _reading_order(items: list[dict], width: float) -> list[dict]:
+def _reading_order(items: list[dict], width: float, *, columns_seen: bool = False) -> list[dict]:
+    """Items in reading order. ``columns_seen``: an earlier page was set in two columns, so a
+    page with only a few lines in each column (an article's last page) is two columns too."""
     mid = width / 2
     slack = width * 0.03
     for item in items:
@@ -114,7 +116,8 @@ def _reading_order(items: list[dict], width: float) -> list[dict]:
     left = sum(1 for d in items if d["col"] == 0 and d["x1"] - d["x0"] > wide)
     right = sum(1 for d in items if d["col"] == 1 and d["x1"] - d["x0"] > wide)
     items.sort(key=lambda d: (-d["y1"], d["x0"]))
-    if left < 3 or right < 3:
+    need = 1 if columns_seen else 3
+    if left < need or right < need:
         for item in items:
             item["col"] = 0
         return items
@@ -164,12 +167,14 @@ def _check_text(lines: list[Line], pages: int, name: str) -> None:
 def pdf_lines(data: bytes, *, name: str) -> list[Line]:
     lines: list[Line] = []
     pages = 0
+    columns_seen = False
     for page_no, layout in enumerate(_layout_pages(data, name), start=1):
         pages = page_no
         width, height = layout.width, layout.height
-        items = _reading_order(_merge_baselines(list(_text_lines(layout))), width)
+        items = _reading_order(_merge_baselines(list(_text_lines(layout))), width, columns_seen=columns_seen)
         if not items:
             continue
+        columns_seen = columns_seen or any(item["col"] == 1 for item in items)
         edges = _column_edges(items)
         for item in items:
             left, right = edges.get(item["col"], (item["x0"], item["x1"]))

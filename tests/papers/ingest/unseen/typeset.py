@@ -37,13 +37,14 @@ def width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
-def wrap(text: str, first: float, rest: float) -> list[str]:
+def wrap(text: str, first: float, rest: float, em=None) -> list[str]:
     """Break ``text`` into lines of at most ``first`` then ``rest`` em, keeping Latin words whole."""
+    em = em or width
     tokens = re.findall(r"[A-Za-z0-9'’\-./:_=?&%]+ ?|\{[^{}]+\}|.", text)
     lines, current, limit = [], "", first
     for token in tokens:
         shown = _SUP.sub(r"\1", token)
-        if current and width(_SUP.sub(r"\1", current)) + width(shown.rstrip()) > limit:
+        if current and em(_SUP.sub(r"\1", current) + shown.rstrip()) > limit:
             if token[0] in NO_LINE_START:  # CJK rule: closing punctuation hangs on the line above
                 current += token
                 continue
@@ -102,6 +103,7 @@ class Row:
     style: str = ""
     first: bool = False  # first line of an indented paragraph
     columns: bool = False
+    justify: bool = False  # stretched to the full measure (every line of a block but its last)
 
 
 @dataclass
@@ -111,7 +113,7 @@ class Page:
     notes: list[Row] = field(default_factory=list)
 
 
-def paginate(src: Source, *, full: float, column: float, rows_per_page: int, note_cost: float = 0.6):
+def paginate(src: Source, *, full: float, column: float, rows_per_page: int, note_cost: float = 0.6, em=None):
     """Pages of rows. Rows in two-column mode cost half a row; a note line costs ``note_cost`` rows."""
     pages = [Page(int(src.get("first_page", "1")))]
     used = 0.0
@@ -119,32 +121,33 @@ def paginate(src: Source, *, full: float, column: float, rows_per_page: int, not
     pending = {}  # marker -> note rows, for circled notes waiting for their marker's page
     for item in src.items:
         if item.kind == "^" and item.text[0] in CIRCLED:
-            pending.setdefault(item.text[0], []).append([Row(t, "n") for t in wrap(item.text, full, full)])
+            pending.setdefault(item.text[0], []).append(_note_rows(item.text, full, em))
     for item in src.items:
         if item.kind == "@":
             columns = item.text == "columns"
             continue
         if item.kind == "^":
-            note_rows = [Row(t, "n") for t in wrap(item.text, full, full)]
             if item.text[0] in CIRCLED:
                 continue
             else:
+                note_rows = _note_rows(item.text, full, em)
                 pages[-1].notes += note_rows
                 used += note_cost * len(note_rows)
             continue
         span = column if columns else full
         if item.kind == "=":
-            texts = [item.text] if item.style in ("t", "h") else wrap(item.text, span, span)
+            texts = [item.text] if item.style in ("t", "h") else wrap(item.text, span, span, em)
         elif item.kind == ">":
-            texts = wrap(item.text, span - 2, span)
+            texts = wrap(item.text, span - 2, span, em)
         else:
-            texts = wrap(item.text, span, span - 2)
+            texts = wrap(item.text, span, span - 2, em)
         for n, text in enumerate(texts):
             cost = 0.5 if columns else (2.0 if item.style == "t" else 1.0)
             if used + cost > rows_per_page:
                 pages.append(Page(pages[-1].number + 1))
                 used = 0.0
-            pages[-1].rows.append(Row(text, item.style, n == 0 and item.kind == ">", columns))
+            row = Row(text, item.style, n == 0 and item.kind == ">", columns, n < len(texts) - 1)
+            pages[-1].rows.append(row)
             used += cost
             for mark in (ch for ch in text if ch in CIRCLED):
                 if pending.get(mark):
@@ -152,6 +155,12 @@ def paginate(src: Source, *, full: float, column: float, rows_per_page: int, not
                     pages[-1].notes += note
                     used += note_cost * len(note)
     return pages
+
+
+def _note_rows(text: str, full: float, em=None) -> list[Row]:
+    # notes are set smaller than the body: more characters fit on a line
+    texts = wrap(text, full * 1.25, full * 1.25, em)
+    return [Row(t, "n", justify=k < len(texts) - 1) for k, t in enumerate(texts)]
 
 
 def _fill(template: str, number: int) -> str:
@@ -222,16 +231,34 @@ def render_pdf(name: str) -> bytes:
     full = (right - left) / size
     column = ((right - left - gap) / 2) / size
     rows_per_page = int((top - bottom) // leading)
-    pages = paginate(src, full=full, column=column, rows_per_page=rows_per_page)
+    pages = paginate(
+        src, full=full, column=column, rows_per_page=rows_per_page,
+        em=lambda text: pdfmetrics.stringWidth(_SUP.sub(r"\1", text), FONT, size) / size,
+    )  # fmt: skip
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=A4)
 
-    def draw(x: float, y: float, text: str, font_size: float) -> None:
+    def draw(x: float, y: float, text: str, font_size: float, measure: float = 0.0) -> None:
+        space = 0.0
+        words = text.split(" ")
+        if measure and not _SUP.search(text) and len(words) > 3 and width(text) < 0.75 * len(text):
+            # Latin text is justified between words, not between letters
+            natural = sum(pdfmetrics.stringWidth(w, FONT, font_size) for w in words)
+            gap = (measure - natural) / (len(words) - 1)
+            if gap > 0.8 * font_size:  # too loose to justify: set it ragged
+                gap = pdfmetrics.stringWidth(" ", FONT, font_size)
+            c.setFont(FONT, font_size)
+            for word in words:
+                c.drawString(x, y, word)
+                x += pdfmetrics.stringWidth(word, FONT, font_size) + gap
+            return
+        if measure and not _SUP.search(text) and len(text) > 1:  # justified, as journals set them
+            space = (measure - pdfmetrics.stringWidth(text, FONT, font_size)) / (len(text) - 1)
         for k, piece in enumerate(_SUP.split(text)):
             small = k % 2 == 1
             fs = font_size * 0.6 if small else font_size
             c.setFont(FONT, fs)
-            c.drawString(x, y + (font_size * 0.4 if small else 0), piece)
+            c.drawString(x, y + (font_size * 0.4 if small else 0), piece, charSpace=space)
             x += pdfmetrics.stringWidth(piece, FONT, fs)
 
     for page in pages:
@@ -239,6 +266,8 @@ def render_pdf(name: str) -> bytes:
         for key, y in (("header", page_h - 50), ("footer", 42)):
             template = src.get(f"{key}.{'odd' if odd else 'even'}", src.get(key))
             text = _fill(template, page.number)
+            if key == "header" and src.get("header2"):
+                text += "　　" + _fill(src.get("header2"), page.number)
             if text:
                 shown = width(text) * 9
                 x = {"left": left, "right": right - shown, "center": (page_w - shown) / 2}[
@@ -258,19 +287,21 @@ def render_pdf(name: str) -> bytes:
             x = left + (2 * fs if row.first else 0)
             if row.style in "tsa" and row.style:
                 x = (page_w - width(_SUP.sub(r"\1", row.text)) * fs) / 2
-            draw(x, y, row.text, fs)
+            draw(x, y, row.text, fs, (right - x) if row.justify else 0.0)
             y -= step
         col_start = y
         per_col = (len(col_rows) + 1) // 2
         for k, row in enumerate(col_rows):
             col, n = divmod(k, per_col) if per_col else (0, k)
-            x = left + col * ((right - left + gap) / 2) + (2 * size if row.first else 0)
-            draw(x, col_start - n * leading, row.text, size)
+            col_left = left + col * ((right - left + gap) / 2)
+            x = col_left + (2 * size if row.first else 0)
+            measure = col_left + (right - left - gap) / 2 - x
+            draw(x, col_start - n * leading, row.text, size, measure if row.justify else 0.0)
         if page.notes:
             note_y = bottom - 4 + 9.5 * (len(page.notes) - 1)
             c.line(left, note_y + 12, left + 120, note_y + 12)
             for row in page.notes:
-                draw(left, note_y, row.text, STYLE_SIZES["n"])
+                draw(left, note_y, row.text, STYLE_SIZES["n"], (right - left) if row.justify else 0.0)
                 note_y -= 9.5
         c.showPage()
     c.save()
