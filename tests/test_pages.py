@@ -15,7 +15,7 @@ PAGES = {
         lambda ctx: reverse("papers:paper-list") + f"?year=2023&author={ctx['author'].pk}",
         12,
     ),
-    "paper-detail": (lambda ctx: ctx["paper"].get_absolute_url(), 14),
+    "paper-detail": (lambda ctx: ctx["paper"].get_absolute_url(), 16),  # + annotation and evidence overlays
     "author-detail": (lambda ctx: ctx["author"].get_absolute_url(), 12),
     "concept-list": (lambda ctx: reverse("kb:concept-list"), 10),
     "concept-detail": (lambda ctx: ctx["concept"].get_absolute_url(), 14),

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(blank=True, help_text='Markdown', verbose_name='内容')),
                 ('motivation', models.CharField(choices=[('highlighting', '高亮'), ('commenting', '评论'), ('tagging', '标签'), ('replying', '回复'), ('linking', '链接')], default='commenting', max_length=16)),
                 ('visibility', models.CharField(choices=[('private', '仅自己'), ('editors', '编辑可见'), ('public', '公开')], default='private', max_length=8)),
-                ('tag_list', models.JSONField(blank=True, default=list, editable=False)),
+                ('tag_list', models.JSONField(blank=True, default=list)),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('updated_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='annotation',
             name='tag_list',
-            field=models.JSONField(blank=True, default=list, editable=False),
+            field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
             model_name='claim',

@@ -62,7 +62,7 @@ class Annotation(AnchoredTarget):
     )
     tags = TaggableManager(blank=True)
     # The tag names as a plain column too, so that history records tag changes.
-    tag_list = models.JSONField(default=list, blank=True, editable=False)
+    tag_list = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,7 +4,7 @@ Export (``annotation_collection``): an ``AnnotationCollection`` whose first
 page embeds every annotation. Each annotation has the anno.jsonld context, an
 IRI id, a motivation, ``created``/``modified`` in UTC, a Person creator, a
 Markdown ``TextualBody`` (commenting), one ``TextualBody`` per tag (tagging),
-a linked concept as an identifying body, and a ``SpecificResource`` target on
+a linked concept as an identifying ``SpecificResource`` body, and a ``SpecificResource`` target on
 the paper with a TextQuoteSelector and a TextPositionSelector (code points in
 the canonical text). Replies target the annotation they answer.
 
@@ -72,8 +72,8 @@ def annotation_to_w3c(annotation: Annotation, *, base: str) -> dict:
     if annotation.concept_id:
         bodies.append(
             {
-                "id": base + annotation.concept.get_absolute_url(),
-                "type": "Text",
+                "type": "SpecificResource",
+                "source": base + annotation.concept.get_absolute_url(),
                 "purpose": "identifying",
             }
         )
