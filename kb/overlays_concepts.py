@@ -1,7 +1,8 @@
 """Reader overlays of the concepts layer: mention highlights and cross-references in the margin.
 
 Registered with ``papers.reader`` in ``KbConfig.ready``. Each provider runs a fixed
-number of queries for all the paper's passages (mentions: one; cross-references: one).
+number of queries for all the paper's passages (mentions: one, plus one for an
+editor's concept picker; cross-references: one).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from kb.lib import roles
 from kb.lib.spans import Span
-from kb.models import CrossReference, CrossRefStatus, Mention, MentionStatus
+from kb.models import Concept, CrossReference, CrossRefStatus, Mention, MentionStatus
 from papers.models import Paper
 from papers.reader import Overlay
 
@@ -37,10 +38,13 @@ def mention_overlay(*, paper, passages, user) -> Overlay:
             ("data-mention", str(m.pk)),
         )
         spans.setdefault(m.passage_id, []).append(Span(m.start, m.end, "a", attrs))
-    context = {"kb_concepts_css": True}
+    context: dict = {"kb_reader_paper": paper}
     if roles.is_editor(user):
         context["kb_mention_tools"] = True
-    return Overlay(spans=spans, context=context)
+        context["kb_concept_choices"] = list(
+            Concept.objects.filter(merged_into=None).order_by("label_zh").values_list("pk", "label_zh")
+        )
+    return Overlay(spans=spans, context=context, margin_templates=["kb/_reader_concepts.html"])
 
 
 def crossref_overlay(*, paper, passages, user) -> Overlay:

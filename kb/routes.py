@@ -55,3 +55,24 @@ urlpatterns += [
         name="history-restore",
     ),
 ]
+
+# Concepts, comparison, graphs and cross-references (issue 5).
+from kb.views import concept_maps as concept_map_views  # noqa: E402 - grouped with its routes
+from kb.views import crossrefs as crossref_views  # noqa: E402
+
+urlpatterns += [
+    path("thesaurus/new/", concepts.concept_create, name="concept-create"),
+    path("thesaurus/candidates/", concepts.candidate_list, name="concept-candidates"),
+    path("thesaurus/candidates/<int:pk>/<str:action>/", concepts.candidate_decide, name="concept-candidate-decide"),
+    path("concepts/<str:slug>/edit/", concepts.concept_edit, name="concept-edit"),
+    path("concepts/<str:slug>/merge/", concepts.concept_merge, name="concept-merge"),
+    path("mentions/new/", concepts.mention_create, name="mention-create"),
+    path("mentions/<int:pk>/reject/", concepts.mention_reject, name="mention-reject"),
+    path("compare/", concept_map_views.comparison, name="comparison"),
+    path("compare.csv", concept_map_views.comparison_csv, name="comparison-csv"),
+    path("graphs/concepts/", concept_map_views.concept_graph, name="concept-graph"),
+    path("graphs/papers/", concept_map_views.paper_concept_graph, name="paper-concept-graph"),
+    path("crossrefs/", crossref_views.crossref_review, name="crossref-review"),
+    path("crossrefs/new/", crossref_views.crossref_create, name="crossref-create"),
+    path("crossrefs/<int:pk>/<str:action>/", crossref_views.crossref_decide, name="crossref-decide"),
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -392,7 +393,10 @@ CANDIDATE_STOPWORDS = frozenset(
 @transaction.atomic
 def concept_candidates_refresh(*, limit: int = 60) -> int:
     """Re-rank frequent domain terms of the corpus (jieba TF-IDF) that are no concept yet."""
-    import jieba.analyse
+    with warnings.catch_warnings():
+        # jieba.analyse reads its IDF file without closing it (ResourceWarning at import).
+        warnings.simplefilter("ignore", ResourceWarning)
+        import jieba.analyse
 
     texts = list(
         Passage.objects.current()

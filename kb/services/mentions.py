@@ -66,6 +66,11 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
+def _was_rejected(contexts, prefix: str, suffix: str) -> bool:
+    """Same surface in the same context (the stored context may be cut short by a passage edge)."""
+    return any(prefix.endswith(p) and suffix.startswith(s) for p, s in contexts)
+
+
 @transaction.atomic
 def mentions_detect(*, passages: Iterable[Passage], concept_ids: set[int] | None = None) -> int:
     """Re-detect automatic mentions in ``passages`` (optionally only of ``concept_ids``). Returns the count."""
@@ -83,14 +88,14 @@ def mentions_detect(*, passages: Iterable[Passage], concept_ids: set[int] | None
         origin=MentionOrigin.AUTO, status=MentionStatus.ACTIVE
     )
     spans = set()
-    rejected_context = set()
+    rejected_context: dict[tuple[int, str], list[tuple[str, str]]] = {}
     for m in kept.values_list(
         "concept_id", "passage_id", "start", "end", "status", "surface", "prefix", "suffix"
     ):
         concept_id, passage_id, start, end, status, surface, prefix, suffix = m
         spans.add((concept_id, passage_id, start, end))
         if status == MentionStatus.REJECTED:
-            rejected_context.add((concept_id, surface, prefix, suffix))
+            rejected_context.setdefault((concept_id, surface), []).append((prefix, suffix))
     new = []
     for passage in passages:
         for match in matcher.find(passage.text):
@@ -100,7 +105,7 @@ def mentions_detect(*, passages: Iterable[Passage], concept_ids: set[int] | None
                 continue
             surface = passage.text[match.start : match.end]
             prefix, suffix = _context(passage.text, match.start, match.end)
-            if (match.concept_id, surface, prefix, suffix) in rejected_context:
+            if _was_rejected(rejected_context.get((match.concept_id, surface), ()), prefix, suffix):
                 continue
             new.append(
                 Mention(

@@ -23,4 +23,5 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {path}: {exc}") from exc
         stats = thesaurus_load(data=data)
         summary = ", ".join(f"{key} {value}" for key, value in sorted(stats.items()))
-        self.stdout.write(f"thesaurus: {len(data['concepts'])} concepts ({summary})")
+        if options.get("verbosity", 1) >= 1:
+            self.stdout.write(f"thesaurus: {len(data['concepts'])} concepts ({summary})")
