@@ -5,14 +5,12 @@ first shows the queued job's progress bar, then the test runs the real
 ``db_worker`` loop (in batch mode, in this thread) and the page's script picks
 up the finished job and shows the preview. Screenshots go to test-artifacts/.
 
-Fixtures stay in this file (the shared e2e conftest is another engineer's).
+The browser comes from the shared e2e conftest.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,9 +21,6 @@ from kb.models import Upload, UploadState
 from papers.models import Paper
 from tests.factories import PASSWORD
 
-# Playwright's sync API runs an asyncio loop in this thread; the ORM calls below would refuse to run.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
@@ -34,13 +29,6 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 SAMPLE_PDF = REPO.parent / "shared" / "pdf" / "hanspub_mos_2026_151009_road_traffic_flow.pdf"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-]
 
 PAPER = """数字治理的制度逻辑与实践路径
 
@@ -60,14 +48,10 @@ PAPER = """数字治理的制度逻辑与实践路径
 """
 
 
-@pytest.fixture(scope="module")
-def upload_browser():
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def upload_browser(browser):
+    """The shared session browser (tests/e2e/conftest.py): one Playwright per run."""
+    return browser
 
 
 @pytest.fixture
