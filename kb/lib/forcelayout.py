@@ -40,7 +40,8 @@ def force_layout(
     ]
     radii = [(sizes or {}).get(node, 0.0) for node in nodes]
     area = (width - 2 * margin) * (height - 2 * margin)
-    k = math.sqrt(area / n)
+    # A smaller ideal distance than the classic sqrt(area/n) keeps nodes off the walls.
+    k = 0.6 * math.sqrt(area / n)
     links = [(index[a], index[b], w) for a, b, w in edges if a in index and b in index and a != b]
     max_w = max((w for _, _, w in links), default=1.0) or 1.0
     temperature = width / 8
@@ -69,8 +70,8 @@ def force_layout(
             disp[j][1] += fy
         for i in range(n):
             # A weak pull to the centre keeps unconnected nodes from drifting to the walls.
-            disp[i][0] += (cx - pos[i][0]) * 0.02 * k / 10
-            disp[i][1] += (cy - pos[i][1]) * 0.02 * k / 10
+            disp[i][0] += (cx - pos[i][0]) * 0.06 * k / 10
+            disp[i][1] += (cy - pos[i][1]) * 0.06 * k / 10
             length = math.hypot(*disp[i]) or 0.01
             move = min(length, temperature)
             pos[i][0] = min(width - margin, max(margin, pos[i][0] + disp[i][0] / length * move))
