@@ -32,6 +32,7 @@ run: install ## install, migrate, create demo users, load the sample papers, ser
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py create_demo_users
+	DEBUG=1 $(PY) manage.py load_thesaurus
 	DEBUG=1 $(PY) manage.py ingest $(KB_SAMPLE_CORPUS)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' EXIT INT TERM; \
