@@ -92,7 +92,9 @@ _CJK_CLASS = (
     "\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
     "\u2018\u2019\u201c\u201d\u2014\u2026\u00b7\u2460-\u2473"
 )
-_WIDE_GAP = re.compile(r"(?<=[\u4e00-\u9fff]{2})[ \t]{2,}(?=[\u4e00-\u9fff]{2})")
+# A wide gap between two Chinese words (``丁培卫  孔令奇``) is a real separator; it comes out as one
+# ideographic space, which a second pass reads as a wide gap again (normalising is idempotent).
+_WIDE_GAP = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[ \t]{2,}|[ \t]*\u3000[ \t\u3000]*)(?=[\u4e00-\u9fff]{2})")
 _SPACE_AFTER_STOP = re.compile(r"(?<=[。，；：！？、])[ \t]+")
 _SPACE_IN_CJK = re.compile(f"(?<=[{_CJK_CLASS}])[ \t]+(?=[{_CJK_CLASS}])")
 _DECIMAL = re.compile(r"(?<=\d)\s*[．.]\s+(?=\d)|(?<=\d)．(?=\d)")
@@ -108,7 +110,7 @@ def normalise(text: str, *, keep_start: bool = False) -> str:
 
     With ``keep_start`` the first characters (a section number such as ``1. ``) are left alone.
     """
-    text = text.translate(_FULLWIDTH_ALNUM)
+    text = _WIDE_GAP.sub("\x00", text).translate(_FULLWIDTH_ALNUM)
     head, body = "", text
     if keep_start:
         match = re.match(r"^\s*\S+\s*", text)
@@ -122,4 +124,4 @@ def normalise(text: str, *, keep_start: bool = False) -> str:
     text = _OPEN_SPACE.sub(r"\1", text)
     text = _CLOSE_SPACE.sub(r"\1", text)
     text = _SPACE_IN_CJK.sub("", text)
-    return _MULTI_SPACE.sub(" ", text.replace("\x00", " ")).strip()
+    return _MULTI_SPACE.sub(" ", text).strip().replace("\x00", "\u3000")
