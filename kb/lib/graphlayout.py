@@ -19,7 +19,7 @@ def grouped_circle_layout(
     positions: dict[Hashable, tuple[float, float]] = {}
     count = len(groups)
     for g, members in enumerate(groups):
-        angle = -math.pi / 2 + 2 * math.pi * g / max(count, 1)
+        angle = math.pi + 2 * math.pi * g / max(count, 1)  # the first group on the left
         gx, gy = (cx, cy) if count == 1 else (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
         inner = 0 if len(members) == 1 else min(28 + 6 * len(members), radius / 1.5)
         for m, member in enumerate(members):

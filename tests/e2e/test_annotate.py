@@ -2,7 +2,7 @@
 sees the highlight on the same characters; turns another sentence into a claim with evidence and
 links it to a claim of paper 001 as "supports"; a scholar cannot see the editor's private annotation.
 
-Screenshots: test-artifacts/annotate-reader.png, annotate-claim.png, annotate-scholar.png.
+Screenshots: test-artifacts/annotate-*.png (reader, claim page, graph target, the scholar's view).
 """
 
 from __future__ import annotations
@@ -142,6 +142,12 @@ def test_editor_annotates_and_claims_scholar_cannot_see_private(
     assert (relation.target_claim, relation.relation) == (claim_of_001, "supports")
     expect(page.locator(".relation--supports")).to_contain_text("数字技术为推进共同富裕带来新契机")
     screenshot(page, "annotate-claim")
+    page.goto(f"{live_server.url}/claims/graph/")
+    expect(page.locator("svg.claim-graph line.edge--supports")).to_have_count(1)
+    screenshot(page, "annotate-graph", full_page=False)
+    with page.expect_navigation():
+        page.locator(f'svg.claim-graph a[href="{claim_of_001.get_absolute_url()}"]').click()
+    screenshot(page, "annotate-graph-target")
     assert errors == []
 
     # 4. A scholar sees neither the private highlight nor its comment, by page or by API.
