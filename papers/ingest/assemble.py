@@ -218,7 +218,12 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
                 label_block.add(line)
                 mode = mode[:-5]
                 continue
-            if not ends_sentence(label_block.text) and line.fill < 0.9 and han_count(line.text) < 30:
+            if (
+                not ends_sentence(label_block.text)
+                and line.fill < 0.9
+                and han_count(line.text) < 30
+                and numbering(line.text) is None
+            ):
                 prev = label_block.lines[-1]
                 if prev.fill > 0.85:
                     label_block.add(line)

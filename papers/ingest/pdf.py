@@ -180,7 +180,8 @@ def pdf_lines(data: bytes, *, name: str) -> list[Line]:
             left, right = edges.get(item["col"], (item["x0"], item["x1"]))
             size = item["size"] or 10.0
             line = Line(
-                text=re.sub(r"\s+", " ", item["text"]),
+                # an ideographic space is a deliberate gap (between names, after 第一节): keep it
+                text=re.sub(r"[^\S\u3000]+", " ", item["text"]),
                 index=len(lines),
                 page=page_no,
                 x0=item["x0"],

@@ -142,6 +142,13 @@ def test_running_headers_footers_and_page_numbers_are_gone(case):
     assert not any(text.strip(" ·-—").isdigit() for text in texts)
 
 
+def test_captions_are_captions(case):
+    paper, expected = case
+    captions = [p.text for p in paper.passages if p.kind == "caption"]
+    for start in expected.get("captions", []):
+        assert any(text.startswith(start) for text in captions), (start, captions)
+
+
 def test_metadata_lines_are_metadata(case):
     paper, expected = case
     for text in expected.get("metadata", []):
