@@ -40,3 +40,11 @@ class CrossReferenceAdmin(ReadOnlyAdmin):
 class AnnotationAdmin(ReadOnlyAdmin):
     list_display = ["exact", "creator", "visibility", "anchor_status", "created_at"]
     list_filter = ["visibility", "anchor_status"]
+
+    def get_queryset(self, request):
+        # Private annotations stay private here too, admins included.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=Annotation.objects.visible_to(request.user).values("pk"))
+        )
