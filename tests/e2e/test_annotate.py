@@ -119,8 +119,16 @@ def test_editor_annotates_and_claims_scholar_cannot_see_private(
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "annotate-reader-top", full_page=False)
 
-    # 3. Another sentence becomes a claim with its evidence, linked to paper 001's claim as "supports".
+    # Tag autocomplete offers the tag just used.
     claimed = _passage_with(paper, CLAIMED)
+    page.evaluate(SELECT_JS, [claimed.pk, CLAIMED])
+    toolbar.get_by_role("button", name="标签").click()
+    form.locator("input[name=tags]").press_sequentially("正负")
+    expect(page.locator('#annotator-tags option[value="正负影响"]')).to_have_count(1)
+    form.get_by_role("button", name="取消").click()
+    expect(page.locator("#annotator")).to_be_hidden()
+
+    # 3. Another sentence becomes a claim with its evidence, linked to paper 001's claim as "supports".
     page.evaluate(SELECT_JS, [claimed.pk, CLAIMED])
     expect(toolbar).to_be_visible()
     toolbar.get_by_role("button", name="提出论断").click()
