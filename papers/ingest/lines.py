@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CIRCLED_RE = re.compile(f"[{CIRCLED}]")
@@ -32,12 +33,14 @@ def is_cjkish(ch: str) -> bool:
     return 0x3000 <= code <= 0x303F or 0xFF01 <= code <= 0xFF0F or 0xFF1A <= code <= 0xFF20
 
 
+@lru_cache(maxsize=1 << 16)
 def display_width(text: str) -> float:
-    """Width in em: a Han character or full-width form is 1, anything else 0.5."""
-    total = 0.0
-    for ch in text:
-        total += 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5
-    return total
+    """Width in em: a Han character or full-width form is 1, anything else 0.5.
+
+    Cached: the stages ask for the width of the same line many times.
+    """
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    return wide + 0.5 * (len(text) - wide)
 
 
 def han_count(text: str) -> int:
