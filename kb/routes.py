@@ -33,6 +33,7 @@ urlpatterns += [
     path("api/annotations/<int:pk>/", annotation_views.api_annotation, name="api-annotation"),
     path("api/tags/", annotation_views.api_tags, name="api-tags"),
     path("api/papers/<int:paper_pk>/claims/", claim_views.api_claim_create, name="api-claim-create"),
+    path("api/claims/<int:pk>/evidence/", claim_views.api_evidence_add, name="api-evidence-add"),
     path("api/papers/<int:paper_pk>/crossrefs/", claim_views.api_crossref_create, name="api-crossref-create"),
     path("annotations/<int:pk>/", annotation_views.annotation_detail, name="annotation-detail"),
     path("annotations/<int:pk>/reply/", annotation_views.annotation_reply, name="annotation-reply"),

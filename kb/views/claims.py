@@ -58,6 +58,24 @@ def api_claim_create(request, paper_pk: int):
 @editor_required
 @require_POST
 @api_errors
+def api_evidence_add(request, pk: int):
+    """Another evidence quote for an existing claim, from a selection in its paper."""
+    claim = selectors.claim_get(pk=pk, user=request.user)
+    data = json_body(request)
+    services.evidence_add(
+        user=request.user,
+        claim=claim,
+        passage=_passage(claim.paper, data.get("passage")),
+        start=int_or_none(data.get("start")),
+        end=int_or_none(data.get("end")),
+        exact=str(data.get("exact") or ""),
+    )
+    return JsonResponse({"id": claim.pk, "url": claim.get_absolute_url(), "status": claim.status}, status=201)
+
+
+@editor_required
+@require_POST
+@api_errors
 def api_crossref_create(request, paper_pk: int):
     """A cross-reference from a selected passage to a passage of another paper (``p-<order>``)."""
     paper = annotation_selectors.visible_paper(paper_id=paper_pk, user=request.user)

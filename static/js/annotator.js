@@ -259,6 +259,12 @@
   root.querySelector('[data-form="claim"]').addEventListener("submit", function (event) {
     event.preventDefault();
     var form = event.target;
+    var existing = form.elements.existing ? form.elements.existing.value : "";
+    if (existing) {
+      request(existing, "POST", selectionPayload())
+        .then(function (claim) { window.location.assign(claim.url); }).catch(fail(form));
+      return;
+    }
     var concepts = form.elements.concepts.value.split(/[,，]/).map(function (s) { return s.trim(); }).filter(Boolean);
     request(root.dataset.claimsApi, "POST", {
       statement: form.elements.statement.value,

@@ -267,3 +267,23 @@ def test_passage_crossref_from_reader(paper_with_text, editor_client, scholar_cl
     assert response.status_code == 201, response.content
     xref = CrossReference.objects.get()
     assert (xref.source_passage, xref.target_passage, xref.status) == (source, other, "confirmed")
+
+
+def test_api_adds_evidence_to_an_existing_claim(claim, paper_with_text, editor_client, scholar_client):
+    ev = _evidence(paper_with_text, "共同富裕", order=3)
+    payload = json.dumps(
+        {"passage": ev["passage"].pk, "start": ev["start"], "end": ev["end"], "exact": "共同富裕"}
+    )
+    url = reverse("kb:api-evidence-add", args=[claim.pk])
+    assert scholar_client.post(url, data=payload, content_type="application/json").status_code == 403
+    response = editor_client.post(url, data=payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert [e.exact for e in claim.evidence.order_by("pk")] == ["社会不平等", "共同富裕"]
+    foreign = f.PassageFactory()
+    bad = json.dumps({"passage": foreign.pk, "exact": "数字"})
+    assert editor_client.post(url, data=bad, content_type="application/json").status_code == 400
+
+
+def test_reader_offers_existing_claims_for_more_evidence(claim, paper_with_text, editor_client):
+    html = editor_client.get(paper_with_text.get_absolute_url()).content.decode()
+    assert reverse("kb:api-evidence-add", args=[claim.pk]) in html
