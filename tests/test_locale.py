@@ -14,3 +14,9 @@ def test_english_browser_still_gets_chinese_by_default(client):
 def test_unknown_cookie_value_falls_back_to_chinese(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     assert 'lang="zh-Hans"' in client.get(reverse("papers:paper-list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_switcher_names_english_in_english(client):
+    html = client.get(reverse("papers:paper-list")).content.decode()
+    assert 'value="en" class="link-button" lang="en">English</button>' in html
