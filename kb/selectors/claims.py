@@ -70,6 +70,7 @@ def claim_detail(*, pk: int, user) -> dict:
         "incoming": incoming,
         "candidates": candidates,
         "relations": [(v, label) for v, label in Relation.choices if v in CLAIM_RELATIONS],
+        "kinds": ClaimKind.choices,
         "can_review": claim.status == "proposed" and can_review(user, claim),
         "can_edit": roles.is_editor(user),
     }

@@ -133,6 +133,24 @@ def annotation_reply(request, pk: int):
     return redirect(parent.get_absolute_url())
 
 
+@editor_required
+@require_POST
+def annotation_edit(request, pk: int):
+    """The margin's edit form (a plain form: works without script)."""
+    annotation = selectors.annotation_get(pk=pk, user=request.user)
+    try:
+        services.annotation_update(
+            user=request.user,
+            annotation=annotation,
+            body=request.POST.get("body", ""),
+            tags=request.POST.get("tags", "").replace("，", ",").split(","),
+            visibility=request.POST.get("visibility") or None,
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(annotation.get_absolute_url())
+
+
 @reader_required
 def annotation_detail(request, pk: int):
     """The page an annotation's IRI resolves to: the thread, with a link into the reader."""

@@ -128,6 +128,24 @@ def claim_review(request, pk: int):
 
 @editor_required
 @require_POST
+def claim_edit(request, pk: int):
+    claim = selectors.claim_get(pk=pk, user=request.user)
+    slugs = [s.strip() for s in request.POST.get("concepts", "").replace("，", ",").split(",") if s.strip()]
+    try:
+        services.claim_update(
+            user=request.user,
+            claim=claim,
+            statement=request.POST.get("statement", ""),
+            kind=request.POST.get("kind", ""),
+            concepts=Concept.objects.filter(slug__in=slugs),
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(claim)
+
+
+@editor_required
+@require_POST
 def claim_relation_create(request, pk: int):
     claim = selectors.claim_get(pk=pk, user=request.user)
     target_pk = int_or_none(request.POST.get("target"))

@@ -346,3 +346,17 @@ def test_orphan_reattach(paper_with_text, editor, editor_client):
     a.refresh_from_db()
     assert (a.passage, a.exact, a.anchor_status) == (target, "共同富裕", "moved")
     assert a.history.first().history_change_reason == anchoring_services.REASON_REATTACH
+
+
+def test_margin_edit_form_updates_own_annotation(paper_with_text, editor, editor_client, other_editor):
+    a = _create(editor, paper_with_text, visibility="editors", body="旧")
+    url = reverse("kb:annotation-edit", args=[a.pk])
+    html = editor_client.get(reverse("papers:paper-detail", args=[paper_with_text.pk])).content.decode()
+    assert url in html
+    response = editor_client.post(url, {"body": "新 *内容*", "tags": "甲，乙", "visibility": "public"})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.body_html, a.tag_list, a.visibility) == ("<p>新 <em>内容</em></p>", ["甲", "乙"], "public")
+    other = Client()
+    other.force_login(other_editor)
+    assert other.post(url, {"body": "x"}).status_code == 403

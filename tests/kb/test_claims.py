@@ -287,3 +287,14 @@ def test_api_adds_evidence_to_an_existing_claim(claim, paper_with_text, editor_c
 def test_reader_offers_existing_claims_for_more_evidence(claim, paper_with_text, editor_client):
     html = editor_client.get(paper_with_text.get_absolute_url()).content.decode()
     assert reverse("kb:api-evidence-add", args=[claim.pk]) in html
+
+
+def test_claim_edit_form(claim, editor_client, scholar_client, concept):
+    url = reverse("kb:claim-edit", args=[claim.pk])
+    assert scholar_client.post(url, {"statement": "x", "kind": "thesis"}).status_code == 403
+    response = editor_client.post(url, {"statement": "新的陈述", "kind": "challenge", "concepts": ""})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.statement, claim.kind, list(claim.concepts.all())) == ("新的陈述", "challenge", [])
+    editor_client.post(url, {"statement": " ", "kind": "challenge"})
+    assert Claim.objects.get(pk=claim.pk).statement == "新的陈述"
