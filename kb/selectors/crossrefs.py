@@ -33,4 +33,3 @@ def crossref_review(
     order = ["-score", "pk"] if status == CrossRefStatus.SUGGESTED else ["-updated_at", "pk"]
     refs = refs.select_related("source_passage__paper", "target_passage__paper", "creator").order_by(*order)
     return Paginator(refs, PAGE_SIZE).get_page(page)
-

@@ -9,7 +9,9 @@ from papers.models import Author, Paper, Passage
 def home_summary(*, user) -> dict:
     papers = Paper.objects.visible_to(user)
     return {
-        "recent_papers": list(papers.prefetch_related("authorships__author").order_by("-created_at", "-pk")[:8]),
+        "recent_papers": list(
+            papers.prefetch_related("authorships__author").order_by("-created_at", "-pk")[:8]
+        ),
         "paper_count": papers.count(),
         "passage_count": Passage.objects.current().filter(paper__in=papers).count(),
         "author_count": Author.objects.filter(authorships__paper__in=papers).distinct().count(),
