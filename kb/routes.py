@@ -29,7 +29,11 @@ from kb.views import history as history_views  # noqa: E402
 from kb.views import w3c as w3c_views  # noqa: E402
 
 urlpatterns += [
-    path("api/papers/<int:paper_pk>/annotations/", annotation_views.api_paper_annotations, name="api-paper-annotations"),
+    path(
+        "api/papers/<int:paper_pk>/annotations/",
+        annotation_views.api_paper_annotations,
+        name="api-paper-annotations",
+    ),
     path("api/annotations/<int:pk>/", annotation_views.api_annotation, name="api-annotation"),
     path("api/tags/", annotation_views.api_tags, name="api-tags"),
     path("api/papers/<int:paper_pk>/claims/", claim_views.api_claim_create, name="api-claim-create"),
@@ -39,9 +43,15 @@ urlpatterns += [
     path("annotations/<int:pk>/reply/", annotation_views.annotation_reply, name="annotation-reply"),
     path("annotations/<int:pk>/edit/", annotation_views.annotation_edit, name="annotation-edit"),
     path("annotations/orphans/", annotation_views.orphan_list, name="orphan-list"),
-    path("annotations/orphans/<str:kind>/<int:pk>/", annotation_views.orphan_reattach, name="orphan-reattach"),
+    path(
+        "annotations/orphans/<str:kind>/<int:pk>/", annotation_views.orphan_reattach, name="orphan-reattach"
+    ),
     path("annotations/export.jsonld", w3c_views.export, name="annotation-export"),
-    path("papers/<int:paper_pk>/annotations/margin/", annotation_views.annotation_margin, name="annotation-margin"),
+    path(
+        "papers/<int:paper_pk>/annotations/margin/",
+        annotation_views.annotation_margin,
+        name="annotation-margin",
+    ),
     path("papers/<int:paper_pk>/annotations/import/", w3c_views.import_annotations, name="annotation-import"),
     path("claims/", claim_views.claim_list, name="claim-list"),
     path("claims/graph/", claim_views.claim_graph, name="claim-graph"),
@@ -66,7 +76,11 @@ from kb.views import crossrefs as crossref_views  # noqa: E402
 urlpatterns += [
     path("thesaurus/new/", concepts.concept_create, name="concept-create"),
     path("thesaurus/candidates/", concepts.candidate_list, name="concept-candidates"),
-    path("thesaurus/candidates/<int:pk>/<str:action>/", concepts.candidate_decide, name="concept-candidate-decide"),
+    path(
+        "thesaurus/candidates/<int:pk>/<str:action>/",
+        concepts.candidate_decide,
+        name="concept-candidate-decide",
+    ),
     path("concepts/<str:slug>/edit/", concepts.concept_edit, name="concept-edit"),
     path("concepts/<str:slug>/merge/", concepts.concept_merge, name="concept-merge"),
     path("mentions/new/", concepts.mention_create, name="mention-create"),
