@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 
 from kb.lib.spans import Span, render_spans
-from kb.models import Concept, CrossReference, CrossRefStatus, Mention, MentionStatus
+from kb.models import Claim, Concept, CrossReference, CrossRefStatus, Mention, MentionStatus
 from kb.models.concepts import CandidateStatus, ConceptCandidate
 from papers.models import Paper
 
@@ -31,6 +32,7 @@ def active_mentions(*, user):
 
 
 def concept_groups() -> list[str]:
+    """The thematic groups in use, for the filters."""
     return list(
         Concept.objects.filter(merged_into=None)
         .exclude(group="")
@@ -41,6 +43,7 @@ def concept_groups() -> list[str]:
 
 
 def concept_list(*, user, group: str = ""):
+    """Unmerged concepts with the number of their mentions the user can read, most mentioned first."""
     active = Q(
         mentions__status=MentionStatus.ACTIVE,
         mentions__passage__revision__is_current=True,
@@ -118,6 +121,7 @@ def associations(*, concept: Concept, user, limit: int = COOCCURRENCE_LIMIT) -> 
 
 
 def concept_detail(*, slug: str, user, paper_id: int | None = None) -> ConceptPage:
+    """Everything the concept page shows, in a fixed number of queries (``paper_id`` narrows the mentions)."""
     concept = (
         Concept.objects.select_related("broader", "merged_into", "definition_source__paper")
         .filter(slug=slug)
@@ -171,7 +175,13 @@ def concept_detail(*, slug: str, user, paper_id: int | None = None) -> ConceptPa
         .select_related("source_passage__paper", "target_passage__paper")
         .order_by("-updated_at")[:50]
     )
-    claims = list(concept.claims.select_related("paper").order_by("-created_at")[:20])
+    # The same visibility as the claim pages: no rejected claim for readers, no claim on a draft.
+    claims = list(
+        Claim.objects.visible_to(user)
+        .filter(concepts=concept, paper__in=Paper.objects.visible_to(user))
+        .select_related("paper")
+        .order_by("-created_at")[:20]
+    )
     return ConceptPage(
         concept=concept,
         narrower=list(concept.narrower.filter(merged_into=None).order_by("label_zh")),
@@ -188,6 +198,7 @@ def concept_detail(*, slug: str, user, paper_id: int | None = None) -> ConceptPa
 
 
 def concept_for_edit(*, slug: str) -> Concept:
+    """An unmerged concept, for the editors' forms (a merged one is 404: it redirects elsewhere)."""
     concept = Concept.objects.select_related("broader").filter(slug=slug, merged_into=None).first()
     if concept is None:
         raise Http404("no such concept")
@@ -195,4 +206,13 @@ def concept_for_edit(*, slug: str) -> Concept:
 
 
 def candidate_list():
+    """The open candidates, best first (the page shows at most 100)."""
     return list(ConceptCandidate.objects.filter(status=CandidateStatus.OPEN).order_by("-score", "term")[:100])
+
+
+def candidate_get_open(*, pk: int) -> ConceptCandidate:
+    return get_object_or_404(ConceptCandidate, pk=pk, status=CandidateStatus.OPEN)
+
+
+def mention_get(*, pk: int) -> Mention:
+    return get_object_or_404(Mention.objects.select_related("passage", "concept"), pk=pk)

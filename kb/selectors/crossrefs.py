@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
 from kb.models import CrossReference, CrossRefStatus
 from papers.models import Paper
@@ -33,3 +34,8 @@ def crossref_review(
     order = ["-score", "pk"] if status == CrossRefStatus.SUGGESTED else ["-updated_at", "pk"]
     refs = refs.select_related("source_passage__paper", "target_passage__paper", "creator").order_by(*order)
     return Paginator(refs, PAGE_SIZE).get_page(page)
+
+
+def crossref_get_suggested(*, pk: int) -> CrossReference:
+    """An open suggestion (a decided one is 404: a second click must not decide it again)."""
+    return get_object_or_404(CrossReference, pk=pk, status=CrossRefStatus.SUGGESTED)

@@ -37,23 +37,25 @@ def comparison_csv(request):
     return response
 
 
-@reader_required
-def concept_graph(request):
+def _graph_page(request, build, mode: str):
     group = request.GET.get("group", "")
-    graph = selectors.concept_graph(user=request.user, group=group)
     return render(
         request,
         "kb/concept_graph.html",
-        {"graph": graph, "groups": concept_groups(), "group": group, "mode": "concepts"},
+        {
+            "graph": build(user=request.user, group=group),
+            "groups": concept_groups(),
+            "group": group,
+            "mode": mode,
+        },
     )
+
+
+@reader_required
+def concept_graph(request):
+    return _graph_page(request, selectors.concept_graph, "concepts")
 
 
 @reader_required
 def paper_concept_graph(request):
-    group = request.GET.get("group", "")
-    graph = selectors.paper_concept_graph(user=request.user, group=group)
-    return render(
-        request,
-        "kb/concept_graph.html",
-        {"graph": graph, "groups": concept_groups(), "group": group, "mode": "papers"},
-    )
+    return _graph_page(request, selectors.paper_concept_graph, "papers")

@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kb.forms.concepts import CandidateAcceptForm, ConceptForm, ConceptMergeForm, MentionCreateForm
 from kb.lib import roles
-from kb.models import Mention
-from kb.models.concepts import CandidateStatus, ConceptCandidate
 from kb.selectors import concepts as selectors
 from kb.services import concepts as services
 from kb.services import mentions as mention_services
+from kb.views.common import button_post, form_save, int_param, redirect_back
 from papers.access import editor_required, reader_required
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
 
 
 @reader_required
@@ -51,7 +34,9 @@ def concept_list(request):
 
 @reader_required
 def concept_detail(request, slug: str):
-    page = selectors.concept_detail(slug=slug, user=request.user, paper_id=_int(request.GET.get("paper")))
+    page = selectors.concept_detail(
+        slug=slug, user=request.user, paper_id=int_param(request.GET.get("paper"))
+    )
     if page.concept.merged_into_id:
         return redirect(page.concept.merged_into)
     return render(
@@ -64,25 +49,14 @@ def concept_detail(request, slug: str):
 @editor_required
 def concept_create(request):
     form = ConceptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            concept = services.concept_create(
-                label_zh=data["label_zh"],
-                label_en=data["label_en"],
-                aliases=data["aliases"],
-                definition=data["definition"],
-                group=data["group"],
-                broader=data["broader"],
-                user=request.user,
-            )
-            if data["related"]:
-                services.concept_update(concept=concept, related=data["related"], user=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已创建概念并检测了它的提及。"))
-            return redirect(concept)
+    concept = form_save(
+        request,
+        form,
+        lambda data: services.concept_create(user=request.user, **data),
+        success=_("已创建概念并检测了它的提及。"),
+    )
+    if concept is not None:
+        return redirect(concept)
     return render(request, "kb/concept_form.html", {"form": form, "concept": None})
 
 
@@ -90,30 +64,14 @@ def concept_create(request):
 def concept_edit(request, slug: str):
     concept = selectors.concept_for_edit(slug=slug)
     form = ConceptForm(request.POST or None, concept=concept, initial=ConceptForm.initial_for(concept))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            rename = data["label_zh"] != concept.label_zh
-            if rename:
-                services.concept_rename(concept=concept, label_zh=data["label_zh"], user=request.user)
-            services.concept_update(
-                concept=concept,
-                user=request.user,
-                label_en=data["label_en"],
-                aliases=[
-                    *data["aliases"],
-                    *([a for a in concept.aliases if a not in data["aliases"]] if rename else []),
-                ],
-                definition=data["definition"],
-                group=data["group"],
-                broader=data["broader"],
-                related=data["related"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("概念已保存。"))
-            return redirect(concept)
+    saved = form_save(
+        request,
+        form,
+        lambda data: services.concept_edit(concept=concept, user=request.user, **data),
+        success=_("概念已保存。"),
+    )
+    if saved is not None:
+        return redirect(saved)
     return render(request, "kb/concept_form.html", {"form": form, "concept": concept})
 
 
@@ -121,16 +79,14 @@ def concept_edit(request, slug: str):
 def concept_merge(request, slug: str):
     concept = selectors.concept_for_edit(slug=slug)
     form = ConceptMergeForm(request.POST or None, concept=concept)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = services.concept_merge(
-                source=concept, target=form.cleaned_data["target"], user=request.user
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已合并：原概念的提及与链接都已移到这里。"))
-            return redirect(target)
+    target = form_save(
+        request,
+        form,
+        lambda data: services.concept_merge(source=concept, target=data["target"], user=request.user),
+        success=_("已合并：原概念的提及与链接都已移到这里。"),
+    )
+    if target is not None:
+        return redirect(target)
     return render(request, "kb/concept_merge.html", {"form": form, "concept": concept})
 
 
@@ -154,50 +110,48 @@ def candidate_list(request):
 @editor_required
 @require_POST
 def candidate_decide(request, pk: int, action: str):
-    if action not in ("accept", "dismiss"):
-        raise Http404("no such action")
-    candidate = get_object_or_404(ConceptCandidate, pk=pk, status=CandidateStatus.OPEN)
-    form = CandidateAcceptForm(request.POST)
-    try:
-        if action == "accept" and form.is_valid():
-            concept = services.concept_candidate_accept(
-                candidate=candidate, user=request.user, **form.cleaned_data
-            )
-            messages.success(request, _("已采纳为新概念。"))
-            return redirect(concept)
-        services.concept_candidate_dismiss(candidate=candidate, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("kb:concept-candidates")
+    candidate = selectors.candidate_get_open(pk=pk)
+    if action == "accept":
+        concept = button_post(
+            request,
+            lambda data: services.concept_candidate_accept(candidate=candidate, user=request.user, **data),
+            form=CandidateAcceptForm(request.POST),
+            invalid=_("无法采纳：请检查英文名和分组。"),
+            success=_("已采纳为新概念。"),
+        )
+        return redirect(concept or "kb:concept-candidates")
+    if action == "dismiss":
+        button_post(
+            request,
+            lambda data: services.concept_candidate_dismiss(candidate=candidate, user=request.user),
+            success=_("已忽略该候选词。"),
+        )
+        return redirect("kb:concept-candidates")
+    raise Http404("no such action")
 
 
 @editor_required
 @require_POST
 def mention_reject(request, pk: int):
-    mention = get_object_or_404(Mention.objects.select_related("passage", "concept"), pk=pk)
-    mention_services.mention_reject(mention=mention, user=request.user)
-    messages.success(request, _("已否决该提及；重新检测时不会再出现。"))
-    return _back(request, mention.concept.get_absolute_url())
+    mention = selectors.mention_get(pk=pk)
+    button_post(
+        request,
+        lambda data: mention_services.mention_reject(mention=mention, user=request.user),
+        success=_("已否决该提及；重新检测时不会再出现。"),
+    )
+    return redirect_back(request, mention.concept.get_absolute_url())
 
 
 @editor_required
 @require_POST
 def mention_create(request):
     form = MentionCreateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("无法添加提及：请选择段落中的文字和一个概念。"))
-        return _back(request, "/")
-    data = form.cleaned_data
-    try:
-        mention_services.mention_create(
-            passage=data["passage"],
-            concept=data["concept"],
-            start=data["start"],
-            end=data["end"],
-            user=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("已添加提及。"))
-    return _back(request, data["passage"].get_absolute_url())
+    button_post(
+        request,
+        lambda data: mention_services.mention_create(user=request.user, **data),
+        form=form,
+        invalid=_("无法添加提及：请选择段落中的文字和一个概念。"),
+        success=_("已添加提及。"),
+    )
+    passage = form.cleaned_data.get("passage") if form.is_valid() else None
+    return redirect_back(request, passage.get_absolute_url() if passage else "/")

@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kb.forms.uploads import CorrectionForm, UploadForm
 from kb.selectors import uploads as selectors
 from kb.services import uploads as services
+from kb.views.common import button_post, form_save
 from papers.access import admin_required
-
-
-def _validation_messages(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
 
 
 @require_GET
@@ -41,16 +37,17 @@ def upload_list(request):
 @admin_required
 def upload_create(request):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if form.is_bound and form.is_valid():
-        try:
-            uploads = services.upload_create(files=form.cleaned_data["files"], user=request.user)
-        except ValidationError as exc:
-            form.add_error("files", exc.messages)
-        else:
-            messages.success(request, _("已上传 %(count)d 个文件，正在后台解析。") % {"count": len(uploads)})
-            if len(uploads) == 1:
-                return redirect(uploads[0])
-            return redirect(f"{reverse('kb:upload-list')}?batch={uploads[0].batch}")
+    uploads = form_save(
+        request,
+        form,
+        lambda data: services.upload_create(files=data["files"], user=request.user),
+        success=lambda uploads: _("已上传 %(count)d 个文件，正在后台解析。") % {"count": len(uploads)},
+        error_field="files",
+    )
+    if uploads and len(uploads) == 1:
+        return redirect(uploads[0])
+    if uploads:
+        return redirect(f"{reverse('kb:upload-list')}?batch={uploads[0].batch}")
     return render(request, "kb/upload_create.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -82,33 +79,35 @@ def upload_progress(request, pk: int):
 def upload_update(request, pk: int):
     upload = selectors.upload_get(pk=pk)
     form = CorrectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.upload_update_preview(upload=upload, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已保存修改。"))
-            return redirect(upload)
+    saved = form_save(
+        request,
+        form,
+        lambda data: services.upload_update_preview(upload=upload, user=request.user, **data),
+        success=_("已保存修改。"),
+    )
+    if saved is not None:
+        return redirect(upload)
     return _render_detail(request, upload, form=form, status=400)
+
+
+PUBLISHED = {
+    "loaded": _lazy("已发布为新论文。"),
+    "revised": _lazy("已发布为已有论文的新修订版本；旧文本上的批注与证据将等待重新定位。"),
+    "unchanged": _lazy("文件与已有论文完全相同，未做任何改动。"),
+}
 
 
 @require_POST
 @admin_required
 def upload_publish(request, pk: int):
     upload = selectors.upload_get(pk=pk, with_preview=False)
-    try:
-        result = services.upload_publish(upload=upload, user=request.user)
-    except ValidationError as exc:
-        for message in _validation_messages(exc):
-            messages.error(request, message)
+    result = button_post(
+        request,
+        lambda data: services.upload_publish(upload=upload, user=request.user),
+        success=lambda result: str(PUBLISHED.get(result.status, _("已发布。"))),
+    )
+    if result is None:
         return redirect(upload)
-    text = {
-        "loaded": _("已发布为新论文。"),
-        "revised": _("已发布为已有论文的新修订版本；旧文本上的批注与证据将等待重新定位。"),
-        "unchanged": _("文件与已有论文完全相同，未做任何改动。"),
-    }.get(result.status, _("已发布。"))
-    messages.success(request, text)
     return redirect("papers:paper-detail", pk=result.paper_id)
 
 
@@ -116,13 +115,11 @@ def upload_publish(request, pk: int):
 @admin_required
 def upload_retry(request, pk: int):
     upload = selectors.upload_get(pk=pk, with_preview=False)
-    try:
-        services.upload_retry(upload=upload, user=request.user)
-    except ValidationError as exc:
-        for message in _validation_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已重新排队解析。"))
+    button_post(
+        request,
+        lambda data: services.upload_retry(upload=upload, user=request.user),
+        success=_("已重新排队解析。"),
+    )
     return redirect(upload)
 
 
@@ -130,11 +127,9 @@ def upload_retry(request, pk: int):
 @admin_required
 def upload_discard(request, pk: int):
     upload = selectors.upload_get(pk=pk, with_preview=False)
-    try:
-        services.upload_discard(upload=upload, user=request.user)
-    except ValidationError as exc:
-        for message in _validation_messages(exc):
-            messages.error(request, message)
-        return redirect(upload)
-    messages.success(request, _("已放弃上传：%(name)s") % {"name": upload.filename})
-    return redirect("kb:upload-list")
+    discarded = button_post(
+        request,
+        lambda data: services.upload_discard(upload=upload, user=request.user),
+        success=_("已放弃上传：%(name)s") % {"name": upload.filename},
+    )
+    return redirect("kb:upload-list" if discarded else upload)

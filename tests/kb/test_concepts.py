@@ -139,3 +139,54 @@ def test_candidates_are_frequent_terms_that_are_not_concepts(corpus, editor):
     with pytest.raises(ValidationError) as info:
         services.concept_candidate_dismiss(candidate=candidate, user=editor)
     assert info.value.messages == [services.CANDIDATE_CLOSED]
+
+
+def test_edit_with_a_new_label_keeps_the_old_labels_and_drops_removed_aliases(divide, editor):
+    divide.related.clear()
+    services.concept_edit(
+        concept=divide,
+        user=editor,
+        label_zh="数字分化",
+        label_en="digital division",
+        aliases=["数字差距"],  # the editor removed 數位落差
+        definition="",
+        group="数字不平等",
+        broader=None,
+        related=[],
+    )
+    divide.refresh_from_db()
+    assert divide.label_zh == "数字分化" and divide.label_en == "digital division"
+    assert divide.aliases == ["数字差距", "数字鸿沟", "digital divide"]
+
+
+def test_edit_without_a_new_label_keeps_the_aliases_as_given(divide, editor):
+    services.concept_edit(
+        concept=divide,
+        user=editor,
+        label_zh="数字鸿沟",
+        label_en="digital divide",
+        aliases=["数字差距"],
+        definition="",
+        group="",
+        broader=None,
+        related=[],
+    )
+    divide.refresh_from_db()
+    assert divide.aliases == ["数字差距"]
+
+
+def test_create_links_related_concepts(divide):
+    concept = services.concept_create(label_zh="数据要素", related=[divide])
+    assert list(concept.related.all()) == [divide]
+    assert list(divide.related.all()) == [concept]
+
+
+def test_merge_drops_a_mention_the_target_already_has(divide, prosperity):
+    passage = f.PassageFactory(text="数字鸿沟")
+    mentions_detect(passages=[passage])
+    Mention.objects.create(
+        concept=prosperity, passage=passage, start=0, end=4, surface="数字鸿沟", origin="manual"
+    )
+    assert passage.mentions.count() == 2
+    services.concept_merge(source=prosperity, target=divide)
+    assert list(passage.mentions.values_list("concept_id", "start", "end")) == [(divide.pk, 0, 4)]

@@ -189,3 +189,45 @@ def test_query_count_does_not_grow_with_the_data(divide, prosperity, editor_clie
     grow()
     assert _queries(editor_client, url) == small
     assert small <= 16
+
+
+def test_an_invalid_accept_form_leaves_the_candidate_open(world, editor_client):
+    candidate = ConceptCandidate.objects.create(term="平台经济", score=1, frequency=9, paper_count=2)
+    response = editor_client.post(
+        reverse("kb:concept-candidate-decide", args=[candidate.pk, "accept"]), {"label_en": "x" * 201}
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.status == CandidateStatus.OPEN
+    assert not Concept.objects.filter(label_zh="平台经济").exists()
+
+
+def test_concept_edit_form_renames_through_the_service(world, divide, editor_client):
+    response = editor_client.post(
+        reverse("kb:concept-edit", args=["digital-divide"]),
+        {"label_zh": "数字分化", "label_en": "digital divide", "aliases": "數位落差"},
+    )
+    assert response.status_code == 302
+    divide.refresh_from_db()
+    assert divide.label_zh == "数字分化"
+    assert divide.aliases == ["數位落差", "数字鸿沟"]
+
+
+def test_a_taken_label_is_shown_on_the_edit_form(world, divide, prosperity, editor_client):
+    response = editor_client.post(
+        reverse("kb:concept-edit", args=["digital-divide"]), {"label_zh": "共同富裕"}
+    )
+    assert response.status_code == 200
+    assert "已有同名概念：共同富裕" in response.content.decode()
+
+
+def test_concept_page_hides_rejected_claims_and_claims_on_drafts(divide, scholar_client, editor_client):
+    shown = f.ClaimFactory(statement="可见的论断")
+    rejected = f.ClaimFactory(statement="被驳回的论断", status="rejected")
+    on_draft = f.ClaimFactory(statement="草稿上的论断", paper=f.PaperFactory(status="draft"))
+    for claim in (shown, rejected, on_draft):
+        claim.concepts.add(divide)
+    html = scholar_client.get(divide.get_absolute_url()).content.decode()
+    assert "可见的论断" in html
+    assert "被驳回的论断" not in html and "草稿上的论断" not in html
+    assert "被驳回的论断" in editor_client.get(divide.get_absolute_url()).content.decode()

@@ -1,0 +1,229 @@
+"""Editors' writes on single concepts: create, update, edit (the form), rename, merge.
+
+Every change to labels or aliases re-detects that concept's mentions, so the
+mentions always reflect the thesaurus. A merge moves mentions, links and claims to
+the surviving concept and leaves the old row as a redirect (``merged_into``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from kb.lib.conceptmatch import fold_term
+from kb.models import Concept, Mention
+from kb.models.concepts import ConceptCandidate
+from kb.services.mentions import concept_terms, mentions_detect_all
+
+CONCEPT_LABEL_TAKEN = "已有同名概念：{label}"
+CONCEPT_MERGE_SELF = "不能把概念合并到它自己。"
+CONCEPT_MERGE_MERGED = "该概念已被合并。"
+CONCEPT_BROADER_CYCLE = "上位概念不能是它自己或它的下位概念。"
+CONCEPT_LABEL_REQUIRED = "请填写中文名。"
+
+
+def clean_aliases(aliases, *, exclude: tuple[str, ...] = ()) -> list[str]:
+    seen = {fold_term(x) for x in exclude if x}
+    out = []
+    for alias in aliases or []:
+        alias = " ".join(str(alias).split())
+        key = fold_term(alias)
+        if alias and key and key not in seen:
+            seen.add(key)
+            out.append(alias)
+    return out
+
+
+def _unique_slug(base: str, *, exclude_pk: int | None = None) -> str:
+    base = (slugify(base, allow_unicode=True) or "concept")[:180]
+    slug, n = base, 2
+    while Concept.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def check_broader(concept: Concept, broader: Concept | None) -> None:
+    seen = set()
+    node = broader
+    while node is not None and node.pk not in seen:
+        if concept.pk and node.pk == concept.pk:
+            raise ValidationError(CONCEPT_BROADER_CYCLE)
+        seen.add(node.pk)
+        node = node.broader
+
+
+def _check_label_free(label_zh: str, *, exclude_pk: int | None = None) -> None:
+    if Concept.objects.filter(label_zh=label_zh).exclude(pk=exclude_pk).exists():
+        raise ValidationError(CONCEPT_LABEL_TAKEN.format(label=label_zh))
+
+
+@transaction.atomic
+def concept_create(
+    *,
+    label_zh: str,
+    label_en: str = "",
+    aliases=(),
+    definition: str = "",
+    group: str = "",
+    broader: Concept | None = None,
+    related: Iterable[Concept] = (),
+    slug: str = "",
+    user=None,
+    detect: bool = True,
+) -> Concept:
+    """A new concept (its mentions detected at once unless ``detect`` is off)."""
+    label_zh = label_zh.strip()
+    if not label_zh:
+        raise ValidationError(CONCEPT_LABEL_REQUIRED)
+    _check_label_free(label_zh)
+    concept = Concept(
+        label_zh=label_zh,
+        label_en=label_en.strip(),
+        slug=slug or _unique_slug(label_en or label_zh),
+        aliases=clean_aliases(aliases, exclude=(label_zh, label_en)),
+        definition=definition.strip(),
+        group=group.strip(),
+        broader=broader,
+        created_by=user,
+    )
+    concept.full_clean()
+    concept.save()
+    if related:
+        concept.related.set(related)
+    if detect:
+        mentions_detect_all(concept_ids={concept.pk})
+    return concept
+
+
+@transaction.atomic
+def concept_update(
+    *,
+    concept: Concept,
+    user=None,
+    label_zh: str | None = None,
+    label_en: str | None = None,
+    aliases=None,
+    definition: str | None = None,
+    group: str | None = None,
+    broader: Concept | None | bool = False,
+    related=None,
+    detect: bool = True,
+) -> Concept:
+    """Edit a concept. ``broader=False`` leaves it as is; ``None`` clears it."""
+    before = set(map(fold_term, concept_terms(concept)))
+    if label_zh is not None:
+        label_zh = label_zh.strip()
+        if not label_zh:
+            raise ValidationError(CONCEPT_LABEL_REQUIRED)
+        _check_label_free(label_zh, exclude_pk=concept.pk)
+        concept.label_zh = label_zh
+    if label_en is not None:
+        concept.label_en = label_en.strip()
+    if aliases is not None:
+        concept.aliases = clean_aliases(aliases, exclude=(concept.label_zh, concept.label_en))
+    if definition is not None:
+        concept.definition = definition.strip()
+    if group is not None:
+        concept.group = group.strip()
+    if broader is not False:
+        check_broader(concept, broader)  # type: ignore[arg-type]
+        concept.broader = broader  # type: ignore[assignment]
+    concept.full_clean()
+    concept.save()
+    if related is not None:
+        concept.related.set([c for c in related if c.pk != concept.pk])
+    if detect and set(map(fold_term, concept_terms(concept))) != before:
+        mentions_detect_all(concept_ids={concept.pk})
+    return concept
+
+
+@transaction.atomic
+def concept_rename(*, concept: Concept, label_zh: str, label_en: str | None = None, user=None) -> Concept:
+    """Change the preferred label; the old labels become aliases, so nothing stops matching."""
+    old = [concept.label_zh, concept.label_en]
+    new_en = concept.label_en if label_en is None else label_en
+    aliases = [*(concept.aliases or []), *old]
+    return concept_update(
+        concept=concept, user=user, label_zh=label_zh, label_en=new_en, aliases=aliases, detect=True
+    )
+
+
+@transaction.atomic
+def concept_edit(
+    *,
+    concept: Concept,
+    user,
+    label_zh: str,
+    label_en: str,
+    aliases: list[str],
+    definition: str,
+    group: str,
+    broader: Concept | None,
+    related: Iterable[Concept],
+) -> Concept:
+    """Save the edit form: every field at once.
+
+    A new Chinese label is a rename: the old labels join the aliases, so text that
+    said the old name still mentions the concept. Aliases the editor removed stay removed.
+    """
+    if label_zh.strip() != concept.label_zh:
+        aliases = [*aliases, concept.label_zh, concept.label_en]
+    return concept_update(
+        concept=concept,
+        user=user,
+        label_zh=label_zh,
+        label_en=label_en,
+        aliases=aliases,
+        definition=definition,
+        group=group,
+        broader=broader,
+        related=related,
+    )
+
+
+@transaction.atomic
+def concept_merge(*, source: Concept, target: Concept, user=None) -> Concept:
+    """Fold ``source`` into ``target``: mentions, narrower/related links, claims, labels as aliases."""
+    if source.pk == target.pk:
+        raise ValidationError(CONCEPT_MERGE_SELF)
+    if source.merged_into_id or target.merged_into_id:
+        raise ValidationError(CONCEPT_MERGE_MERGED)
+    # Two queries however many mentions move: a span the target already has is dropped, not doubled.
+    existing = set(Mention.objects.filter(concept=target).values_list("passage_id", "start", "end"))
+    doubled = [
+        pk
+        for pk, *span in Mention.objects.filter(concept=source).values_list(
+            "pk", "passage_id", "start", "end"
+        )
+        if tuple(span) in existing
+    ]
+    Mention.objects.filter(pk__in=doubled).delete()
+    Mention.objects.filter(concept=source).update(concept=target)
+    Concept.objects.filter(broader=source).exclude(pk=target.pk).update(broader=target)
+    target.related.add(*source.related.exclude(pk=target.pk))
+    source.related.clear()
+    # One claim at a time, so that each claim's history records the change of its concepts.
+    for claim in source.claims.all():
+        claim.concepts.add(target)
+        claim.concepts.remove(source)
+    target.aliases = clean_aliases(
+        [*(target.aliases or []), source.label_zh, source.label_en, *(source.aliases or [])],
+        exclude=(target.label_zh, target.label_en),
+    )
+    if not target.definition and source.definition:
+        target.definition = source.definition
+        target.definition_source = source.definition_source
+        target.definition_quote = source.definition_quote
+    if target.broader_id == source.pk:
+        target.broader = source.broader if source.broader_id != target.pk else None
+    target.full_clean()
+    target.save()
+    ConceptCandidate.objects.filter(concept=source).update(concept=target)
+    source.merged_into = target
+    source.broader = None
+    source.full_clean()
+    source.save()
+    return target

@@ -1,0 +1,195 @@
+"""Cross-reference suggestions between passages of different papers.
+
+Candidates for a passage are the other papers' passages that share a concept,
+ranked first by the summed IDF of the shared concepts (a cheap inverted-index step,
+capped at ``POOL`` candidates), then scored by
+``CONCEPT_WEIGHT * weighted concept Jaccard + (1 - CONCEPT_WEIGHT) * TF-IDF cosine``.
+The best ``PER_PASSAGE`` candidates above ``MIN_SCORE`` are stored as suggestions with
+their reason: the shared concepts and the overlapping terms that weigh most.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from kb.models import Concept, CrossReference, CrossRefStatus, Mention, MentionStatus, Relation
+from kb.models.crossrefs import PassageProfile, TermStat
+from kb.services.crossrefs.profiles import PROFILE_KINDS
+from papers.models import Passage
+
+POOL = 150
+PER_PASSAGE = 5
+MIN_SCORE = 0.12
+CONCEPT_WEIGHT = 0.2
+
+
+@dataclass
+class Candidate:
+    passage_id: int
+    score: float
+    concept_score: float
+    text_score: float
+    shared_concepts: list[int] = field(default_factory=list)
+    shared_terms: list[str] = field(default_factory=list)
+
+
+class _Stats:
+    """IDF of terms and concepts, loaded once per run."""
+
+    def __init__(self, terms: set[str]):
+        self.n = max(1, PassageProfile.objects.count())
+        self.term_df: dict[str, int] = {}
+        _load_terms(self, terms)
+        self.concept_df = dict(
+            Mention.objects.filter(status=MentionStatus.ACTIVE, passage__revision__is_current=True)
+            .values("concept_id")
+            .annotate(n=Count("passage_id", distinct=True))
+            .values_list("concept_id", "n")
+        )
+
+    def term_idf(self, term: str) -> float:
+        # A term in (nearly) every passage says nothing about a pair: its weight goes to zero.
+        return max(0.0, math.log((self.n + 1) / (1 + self.term_df.get(term, 0))))
+
+    def concept_idf(self, concept_id: int) -> float:
+        # Squared, so that sharing a rare concept (算法黑箱) counts far more than a ubiquitous one (数字技术).
+        return max(0.0, math.log((self.n + 1) / (1 + self.concept_df.get(concept_id, 0)))) ** 2
+
+
+def _vector(terms: dict[str, int], stats: _Stats) -> tuple[dict[str, float], float]:
+    vec = {t: (1 + math.log(c)) * stats.term_idf(t) for t, c in terms.items()}
+    return vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0
+
+
+def _rank(
+    source: PassageProfile, pool: dict[int, PassageProfile], stats: _Stats, limit: int
+) -> list[Candidate]:
+    source_concepts = set(source.concepts)
+    if not source_concepts:
+        return []
+    src_vec, src_norm = _vector(source.terms, stats)
+    ranked = []
+    for pid, target in pool.items():
+        shared = source_concepts & set(target.concepts)
+        if not shared:
+            continue
+        union = source_concepts | set(target.concepts)
+        concept_score = sum(stats.concept_idf(c) for c in shared) / (
+            sum(stats.concept_idf(c) for c in union) or 1.0
+        )
+        tgt_vec, tgt_norm = _vector(target.terms, stats)
+        overlap = {t: src_vec[t] * tgt_vec[t] for t in src_vec.keys() & tgt_vec.keys()}
+        text_score = sum(overlap.values()) / (src_norm * tgt_norm)
+        score = CONCEPT_WEIGHT * concept_score + (1 - CONCEPT_WEIGHT) * text_score
+        top_terms = [t for t, _ in sorted(overlap.items(), key=lambda kv: -kv[1])[:8]]
+        ranked.append(
+            Candidate(
+                passage_id=pid,
+                score=round(score, 4),
+                concept_score=round(concept_score, 4),
+                text_score=round(text_score, 4),
+                shared_concepts=sorted(shared, key=lambda c: -stats.concept_idf(c)),
+                shared_terms=top_terms,
+            )
+        )
+    ranked.sort(key=lambda c: (-c.score, c.passage_id))
+    return ranked[:limit]
+
+
+def _pools(sources: list[PassageProfile], stats: _Stats) -> dict[int, dict[int, PassageProfile]]:
+    """For each source passage, the other papers' passages that share its rarest concepts (one query)."""
+    wanted = {c for s in sources for c in s.concepts}
+    by_concept: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for passage_id, paper_id, concept_id in (
+        Mention.objects.filter(
+            concept_id__in=wanted,
+            status=MentionStatus.ACTIVE,
+            passage__revision__is_current=True,
+            passage__kind__in=PROFILE_KINDS,
+        )
+        .values_list("passage_id", "passage__paper_id", "concept_id")
+        .distinct()
+    ):
+        by_concept[concept_id].append((passage_id, paper_id))
+    chosen: dict[int, list[int]] = {}
+    for source in sources:
+        weights: Counter = Counter()
+        for concept_id in source.concepts:
+            idf = stats.concept_idf(concept_id)
+            for pid, paper_id in by_concept.get(concept_id, ()):
+                if paper_id != source.paper_id:
+                    weights[pid] += idf
+        chosen[source.passage_id] = [pid for pid, _ in weights.most_common(POOL)]
+    needed = {pid for ids in chosen.values() for pid in ids}
+    profiles = {p.passage_id: p for p in PassageProfile.objects.filter(passage_id__in=needed)}
+    return {sid: {pid: profiles[pid] for pid in ids if pid in profiles} for sid, ids in chosen.items()}
+
+
+def crossref_candidates(*, passages: list[Passage], limit: int = 20) -> dict[int, list[Candidate]]:
+    """Ranked candidate partners (in other papers) for each of ``passages`` that has a profile."""
+    sources = list(PassageProfile.objects.filter(passage__in=passages))
+    if not sources:
+        return {}
+    stats = _Stats({t for s in sources for t in s.terms})
+    pools = _pools(sources, stats)
+    needed_terms = {t for pool in pools.values() for p in pool.values() for t in p.terms}
+    _load_terms(stats, needed_terms - stats.term_df.keys())
+    return {s.passage_id: _rank(s, pools[s.passage_id], stats, limit) for s in sources}
+
+
+def _load_terms(stats: _Stats, terms: set[str]) -> None:
+    term_list = sorted(terms)
+    for i in range(0, len(term_list), 500):
+        stats.term_df.update(
+            TermStat.objects.filter(term__in=term_list[i : i + 500]).values_list("term", "df")
+        )
+
+
+def _reason(candidate: Candidate, labels: dict[int, str]) -> dict:
+    return {
+        "concepts": [labels[c] for c in candidate.shared_concepts if c in labels][:8],
+        "terms": candidate.shared_terms,
+        "concept_score": candidate.concept_score,
+        "text_score": candidate.text_score,
+    }
+
+
+@transaction.atomic
+def crossrefs_suggest_for_paper(
+    *, paper, per_passage: int = PER_PASSAGE, min_score: float = MIN_SCORE
+) -> int:
+    """Replace the open suggestions involving ``paper`` with fresh ones against the other papers."""
+    CrossReference.objects.filter(status=CrossRefStatus.SUGGESTED).filter(
+        Q(source_passage__paper=paper) | Q(target_passage__paper=paper)
+    ).delete()
+    passages = list(Passage.objects.filter(paper=paper).current())
+    ranked = crossref_candidates(passages=passages, limit=per_passage)
+    decided = set()
+    for a, b in CrossReference.objects.filter(
+        Q(source_passage__paper=paper) | Q(target_passage__paper=paper), source_passage__isnull=False
+    ).values_list("source_passage_id", "target_passage_id"):
+        decided.update({(a, b), (b, a)})
+    concept_ids = {c for cands in ranked.values() for cand in cands for c in cand.shared_concepts}
+    labels = dict(Concept.objects.filter(pk__in=concept_ids).values_list("pk", "label_zh"))
+    new = []
+    for source_id, candidates in ranked.items():
+        for cand in candidates:
+            if cand.score < min_score or (source_id, cand.passage_id) in decided:
+                continue
+            new.append(
+                CrossReference(
+                    source_passage_id=source_id,
+                    target_passage_id=cand.passage_id,
+                    relation=Relation.SAME_TOPIC,
+                    status=CrossRefStatus.SUGGESTED,
+                    score=cand.score,
+                    reason=_reason(cand, labels),
+                )
+            )
+    CrossReference.objects.bulk_create(new, batch_size=500)
+    return len(new)
