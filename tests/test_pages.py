@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
+from kb.models import CrossReference, CrossRefStatus, Upload, UploadState
+from kb.models.concepts import ConceptCandidate
+from papers.ingest import parse_bytes
 from tests import factories as f
 
 # page name -> (url builder, max queries)
@@ -43,6 +48,72 @@ def test_every_page_renders_for_every_persona(page, persona, ctx, django_assert_
         response = client.get(url(ctx))
     assert response.status_code == 200, (name, page, response.status_code)
     assert response["Content-Type"].startswith("text/html")
+
+
+# Pages of the concepts and upload work that not every persona may open:
+# page name -> (url builder, lowest persona allowed, max queries).
+ROLE_PAGES = {
+    "comparison": (lambda ctx: reverse("kb:comparison"), "anonymous", 9),
+    "comparison-csv": (lambda ctx: reverse("kb:comparison-csv"), "anonymous", 8),
+    "concept-graph": (lambda ctx: reverse("kb:concept-graph"), "anonymous", 8),
+    "paper-concept-graph": (lambda ctx: reverse("kb:paper-concept-graph"), "anonymous", 9),
+    "concept-create": (lambda ctx: reverse("kb:concept-create"), "editor", 7),
+    "concept-edit": (lambda ctx: reverse("kb:concept-edit", args=[ctx["concept"].slug]), "editor", 9),
+    "concept-merge": (lambda ctx: reverse("kb:concept-merge", args=[ctx["concept"].slug]), "editor", 7),
+    "concept-candidates": (lambda ctx: reverse("kb:concept-candidates"), "editor", 7),
+    "crossref-review": (lambda ctx: reverse("kb:crossref-review"), "editor", 7),
+    "crossref-review-confirmed": (
+        lambda ctx: reverse("kb:crossref-review") + f"?status=confirmed&paper={ctx['paper'].pk}",
+        "editor",
+        8,
+    ),
+    "upload-list": (lambda ctx: reverse("kb:upload-list"), "admin", 6),
+    "upload-detail": (lambda ctx: ctx["upload"].get_absolute_url(), "admin", 10),
+    "upload-progress": (lambda ctx: reverse("kb:upload-progress", args=[ctx["upload"].pk]), "admin", 6),
+}
+RANK = {"anonymous": 0, "scholar": 1, "editor": 2, "admin": 3}
+
+
+@pytest.fixture
+def role_ctx(ctx, admin_user):
+    """``ctx`` plus a suggested and a confirmed cross-reference, a candidate and a parsed upload."""
+    passage = ctx["paper"].passages.get(order=1)
+    other = f.PassageFactory(text="数字鸿沟也见于另一篇论文。")
+    CrossReference.objects.create(source_passage=passage, target_passage=other, score=0.4)
+    CrossReference.objects.create(
+        source_passage=other, target_passage=passage, status=CrossRefStatus.CONFIRMED, relation="supports"
+    )
+    ConceptCandidate.objects.create(term="平台经济", score=1, frequency=9, paper_count=2)
+    data = "数字鸿沟与共同富裕\n\n张三\n\n摘要：数字鸿沟是社会不平等的新形态。\n\n一、引言\n\n正文段落。\n".encode()
+    parsed = parse_bytes(data, filename="paper.txt")
+    upload = Upload.objects.create(
+        batch=uuid.uuid4(),
+        filename="paper.txt",
+        format="txt",
+        size=len(data),
+        sha256=parsed.source.sha256,
+        uploaded_by=admin_user,
+        state=UploadState.PARSED,
+        progress=100,
+        preview=parsed.to_json(),
+    )
+    return {**ctx, "upload": upload}
+
+
+@pytest.mark.parametrize("page", sorted(ROLE_PAGES))
+def test_concepts_and_upload_pages_for_every_persona(page, persona, role_ctx, django_assert_max_num_queries):
+    name, client = persona
+    url, lowest, max_queries = ROLE_PAGES[page]
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(url(role_ctx))
+    if RANK[name] >= RANK[lowest]:
+        assert response.status_code == 200, (name, page, response.status_code)
+        expected = "text/csv" if page.endswith("-csv") else "text/html"
+        assert response["Content-Type"].startswith(expected)
+    elif name == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == 403, (name, page, response.status_code)
 
 
 @pytest.mark.parametrize(
