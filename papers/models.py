@@ -69,6 +69,15 @@ class Paper(models.Model):
         return reverse("papers:paper-detail", args=[self.pk])
 
     @property
+    def warning_messages(self) -> list[str]:
+        """The import warnings in the reader's language (see ``papers.warnings``)."""
+        # Imported here: the table imports the ingest pipeline (pdfminer and all), which
+        # loading the models should not.
+        from papers.warnings import warning_messages
+
+        return warning_messages(warnings=list(self.warnings or []))
+
+    @property
     def display_title(self) -> str:
         return self.title or self.title_en or _("（无标题论文 #%(pk)s）") % {"pk": self.pk}
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from kb.models import Upload
 from papers.models import Paper, PassageKind, SourceFile
 from papers.services.ingest import normalise_title
+from papers.warnings import warning_messages
 
 FIRST_PASSAGES = 12
 LIST_LIMIT = 100
@@ -108,7 +109,7 @@ def upload_preview(*, upload: Upload) -> dict:
             "references": len(parsed.get("references", [])),
             "citations": len(parsed.get("citations", [])),
         },
-        "warnings": parsed.get("warnings", []),
+        "warnings": warning_messages(warnings=parsed.get("warnings", []), codes=parsed.get("warning_codes")),
         "duplicate_of": duplicate.paper if duplicate else None,
         "revision_of": existing,
         "matched_by": matched_by,

@@ -55,6 +55,7 @@ from papers.ingest.types import (
     PassageInfo,
     SectionInfo,
     SourceInfo,
+    WarningInfo,
 )
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
@@ -69,6 +70,28 @@ WARN_NO_AUTHORS = "no authors found: add them by hand"
 WARN_UNLINKED_NOTES = "{n} footnote marker(s) have no footnote text on their page"
 WARN_NO_REFERENCES = "{n} numbered citation(s) but no reference list"
 WARN_RAW_REFERENCES = "{n} reference entr(ies) could not be parsed and are kept as raw text"
+# Warning code -> English sentence. The codes are stable: the site shows each in the reader's language.
+WARNINGS = {
+    "no_title": WARN_NO_TITLE,
+    "no_cn_title": WARN_NO_CN_TITLE,
+    "no_authors": WARN_NO_AUTHORS,
+    "unlinked_notes": WARN_UNLINKED_NOTES,
+    "no_references": WARN_NO_REFERENCES,
+    "raw_references": WARN_RAW_REFERENCES,
+}
+_WARNING_PATTERNS = {
+    code: re.compile("^" + re.escape(text).replace(r"\{n\}", r"(?P<n>\d+)") + "$")
+    for code, text in WARNINGS.items()
+}
+
+
+def warning_from_text(text: str) -> WarningInfo | None:
+    """The code and parameters of a warning stored as its English sentence (None if unknown)."""
+    for code, pattern in _WARNING_PATTERNS.items():
+        match = pattern.match(text)
+        if match:
+            return WarningInfo(code=code, params={k: int(v) for k, v in match.groupdict().items()})
+    return None
 
 
 def _limit(max_bytes: int) -> str:
@@ -244,15 +267,18 @@ def _metadata(paper: ParsedPaper, front, blocks: list[Block], header_lines: list
     paper.volume, paper.issue, paper.pages = venue.volume, venue.issue, venue.pages
 
     if not paper.title:
-        paper.warnings.append(WARN_NO_CN_TITLE if paper.title_en else WARN_NO_TITLE)
+        if paper.title_en:
+            paper.warn("no_cn_title", WARN_NO_CN_TITLE)
+        else:
+            paper.warn("no_title", WARN_NO_TITLE)
     if not paper.authors:
-        paper.warnings.append(WARN_NO_AUTHORS)
+        paper.warn("no_authors", WARN_NO_AUTHORS)
     unlinked = sum(1 for c in paper.citations if len(c.marker) == 1 and c.target is None)
     if unlinked:
-        paper.warnings.append(WARN_UNLINKED_NOTES.format(n=unlinked))
+        paper.warn("unlinked_notes", WARN_UNLINKED_NOTES, n=unlinked)
     numbered = sum(1 for c in paper.citations if len(c.marker) > 1)
     if numbered and not paper.references:
-        paper.warnings.append(WARN_NO_REFERENCES.format(n=numbered))
+        paper.warn("no_references", WARN_NO_REFERENCES, n=numbered)
     raw = sum(1 for r in paper.references if not r.title)
     if raw:
-        paper.warnings.append(WARN_RAW_REFERENCES.format(n=raw))
+        paper.warn("raw_references", WARN_RAW_REFERENCES, n=raw)

@@ -78,6 +78,14 @@ class CitationInfo:
 
 
 @dataclass
+class WarningInfo:
+    """A warning as data: a stable code and its parameters, for readers in any language."""
+
+    code: str
+    params: dict[str, int | str] = field(default_factory=dict)
+
+
+@dataclass
 class ParsedPaper:
     source: SourceInfo
     title: str = ""
@@ -99,7 +107,13 @@ class ParsedPaper:
     footnotes: list[FootnoteInfo] = field(default_factory=list)
     citations: list[CitationInfo] = field(default_factory=list)
     references: list[ReferenceInfo] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # English sentences, for the command line
+    warning_codes: list[WarningInfo] = field(default_factory=list)  # the same warnings as data
+
+    def warn(self, code: str, text: str, **params: int | str) -> None:
+        """Record a warning twice: as an English sentence and as a code with parameters."""
+        self.warnings.append(text.format(**params))
+        self.warning_codes.append(WarningInfo(code=code, params=params))
 
     @property
     def needs_review(self) -> bool:

@@ -662,3 +662,20 @@ def test_preview_starts_at_the_text_and_shows_corrections_over_the_parse(admin_u
     assert parts["counts"]["passages"] == 3
     assert parts["warnings"] == ["未找到关键词"] and parts["needs_review"]
     assert parts["duplicate_of"] is None and parts["revision_of"] is None
+
+
+def test_preview_shows_warnings_by_code_in_the_readers_language(admin_user):
+    from django.utils import translation
+
+    from kb.selectors.uploads import upload_preview
+
+    preview = {
+        "title": "",
+        "passages": [],
+        "warnings": ["3 numbered citation(s) but no reference list"],
+        "warning_codes": [{"code": "no_references", "params": {"n": 3}}],
+    }
+    upload = Upload(sha256="0" * 64, preview=preview)
+    assert upload_preview(upload=upload)["warnings"] == ["有 3 处编号引用，但没有参考文献列表。"]
+    with translation.override("en"):
+        assert upload_preview(upload=upload)["warnings"] == ["3 numbered citation(s) but no reference list."]

@@ -54,3 +54,27 @@ def test_needs_review_paper_shows_warnings(client, db):
     html = client.get(paper.get_absolute_url()).content.decode()
     assert "未找到标题" in html
     assert "无标题论文" in html
+
+
+def test_import_warnings_are_shown_in_the_readers_language(client, db):
+    from django.conf import settings
+    from django.utils import translation
+
+    from papers.ingest.pipeline import WARN_NO_AUTHORS, WARN_UNLINKED_NOTES
+
+    paper = f.PaperFactory(
+        needs_review=True, warnings=[WARN_NO_AUTHORS, WARN_UNLINKED_NOTES.format(n=2), "未找到关键词"]
+    )
+    html = client.get(paper.get_absolute_url()).content.decode()
+    assert "未识别出作者：请手动添加。" in html
+    assert "2 个脚注标记在其所在页上没有对应的脚注文字。" in html
+    assert "未找到关键词" in html  # a sentence with no code is shown as it is
+    assert WARN_NO_AUTHORS not in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    try:
+        html = client.get(paper.get_absolute_url()).content.decode()
+    finally:
+        # The request leaves English active in this thread; later tests expect the default.
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "No authors found: add them by hand." in html
+    assert "2 footnote marker(s) have no footnote text on their page." in html
