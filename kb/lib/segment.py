@@ -32,6 +32,8 @@ from kb.lib.textnorm import CJK_CLASS, fold, stem
 
 # Tokens longer than this are noise (a pasted hash, a 10,000-character "word").
 MAX_TOKEN_CHARS = 40
+# A line needs the token-by-token path when it may hold a word to stem or a token to drop.
+_NEEDS_FINISH = re.compile(f"[a-z]|\\S{{{MAX_TOKEN_CHARS + 1}}}")
 
 
 def _finish(tokens: list[str]) -> list[str]:
@@ -58,6 +60,22 @@ class Segmenter:
 
     def index_tokens(self, folded: str) -> list[str]:
         return _finish(self._jieba.cut_for_search(folded, True))
+
+    def index_lines(self, folded: list[str]) -> list[str]:
+        """``" ".join(self.index_tokens(f))`` for each folded text, segmented in one call.
+
+        The texts are joined by ``"\\n"`` (folded text has no other line break): jieba cuts
+        on whitespace before anything else, so every text gets exactly the tokens it gets
+        alone, and each separator comes back as a ``"\\n"`` token. Whitespace tokens are
+        left in (the index's whitespace tokenizer skips them); only a text with Latin
+        letters (to stem) or an overlong token (to drop) goes token by token.
+        """
+        if not folded:
+            return []
+        lines = " ".join(self._jieba.cut_for_search("\n".join(folded), True)).split("\n")
+        if len(lines) != len(folded):  # a text held a line break after all
+            return [" ".join(self.index_tokens(f)) for f in folded]
+        return [" ".join(_finish(line.split())) if _NEEDS_FINISH.search(line) else line for line in lines]
 
     def query_tokens(self, folded: str) -> list[str]:
         return _finish(self._jieba.cut(folded, True))

@@ -32,6 +32,7 @@ _LATIN_WORD = re.compile(r"[a-z]+")
 CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # Whitespace between two Han characters is an artefact (PDF line breaks, stray spaces in names).
 _CJK_GAP = re.compile(f"(?<=[{CJK_CLASS}])\\s+(?=[{CJK_CLASS}])")
+_CJK_GAP_IN_LINE = re.compile(f"(?<=[{CJK_CLASS}])[^\\S\\n]+(?=[{CJK_CLASS}])")
 
 
 def is_cjk(ch: str) -> bool:
@@ -63,6 +64,30 @@ def fold(text: str) -> str:
     return _T2S.convert(text.casefold())
 
 
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " "})
+
+
+def fold_many(texts: list[str]) -> list[str]:
+    """``[fold(t) for t in texts]`` in one pass over their concatenation, with line breaks as spaces.
+
+    Bulk indexing calls this on a batch of passages: the regular expressions, the NFKC
+    check, ``casefold`` and OpenCC then run once per batch instead of once per passage.
+    The passages are joined by ``"\\n"`` after their own line breaks became spaces (all
+    whitespace folds alike), the gap rule never removes that separator, and no other
+    step changes or moves it, so splitting on it gives each passage back.
+    """
+    if not texts:
+        return []
+    joined = "\n".join(t.translate(_LINE_BREAKS) for t in texts)
+    joined = _NON_WORD.sub(" ", _CJK_GAP_IN_LINE.sub("", joined))
+    if not unicodedata.is_normalized("NFKC", joined):
+        joined = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", joined))
+    out = _T2S.convert(joined.casefold()).split("\n")
+    if len(out) != len(texts):  # cannot happen with the steps above; never trust it blindly
+        return [fold(t.translate(_LINE_BREAKS)) for t in texts]
+    return out
+
+
 @functools.lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     return _fold_plain(ch)
@@ -76,7 +101,25 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     so the offsets are always exact; phrase-level OpenCC conversions are the
     price of the slow path and only matter for highlighting.
     """
-    folded = _fold_plain(text)
+    return _with_offsets(text, _fold_plain(text))
+
+
+def fold_with_offsets_many(texts: list[str]) -> list[tuple[str, list[int]]]:
+    """``fold_with_offsets`` of each text, with one NFKC/casefold/OpenCC pass over them all.
+
+    A page of results folds twenty snippets' texts; per-call overhead dominated. Line
+    breaks become spaces (whitespace folds alike); offsets are unchanged by that.
+    """
+    if not texts:
+        return []
+    texts = [t.translate(_LINE_BREAKS) for t in texts]
+    parts = _fold_plain("\n".join(texts)).split("\n")
+    if len(parts) != len(texts):
+        return [fold_with_offsets(t) for t in texts]
+    return [_with_offsets(text, part) for text, part in zip(texts, parts, strict=True)]
+
+
+def _with_offsets(text: str, folded: str) -> tuple[str, list[int]]:
     if len(folded) == len(text):
         offsets = list(range(len(text)))
     else:

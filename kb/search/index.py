@@ -15,14 +15,19 @@ Documents come in as ``IndexDoc`` (plain data, built from models by
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import fcntl
 import functools
 import json
 import logging
 import multiprocessing
+import multiprocessing.pool
+import os
 import shutil
 import threading
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,15 +35,19 @@ from pathlib import Path
 import tantivy
 
 from kb.lib.segment import Segmenter, grams
-from kb.lib.textnorm import fold
+from kb.lib.textnorm import fold, fold_many
 
 log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Every document falls in one of these buckets (by key); facets of a huge result set are
+# counted in the documents of a few buckets and scaled up.
+SAMPLE_BUCKETS = 64
 TOKENIZER = "kb_ws"
 WRITER_HEAP = 200_000_000
 WRITER_WAIT_SECONDS = 60.0
+OPEN_LOCK = "kb-open.lock"  # held while an unusable index is recreated
 
 
 @dataclass
@@ -76,7 +85,7 @@ def build_schema() -> tantivy.Schema:
     for name in ("key", "type", "kind", "status", "vis", "tags"):
         stored, fast = name in ("type", "kind"), name in ("type", "kind")
         sb.add_text_field(name, stored=stored, fast=fast, tokenizer_name="raw", index_option="basic")
-    for name in ("obj_id", "paper_id", "year", "order", "creator", "author_id", "concept_id"):
+    for name in ("obj_id", "paper_id", "year", "order", "creator", "author_id", "concept_id", "sample"):
         stored = name in ("obj_id", "paper_id", "year", "order")
         fast = name in ("paper_id", "year", "author_id", "concept_id")
         sb.add_unsigned_field(name, stored=stored, indexed=name not in ("obj_id", "order"), fast=fast)
@@ -106,27 +115,52 @@ class SearchIndex:
     def _version_file(self) -> Path:
         return self.path / "kb_schema.json"
 
+    def _open_existing(self) -> tantivy.Index:
+        if not (self.path / "meta.json").exists():
+            raise FileNotFoundError("no index yet")
+        if json.loads(self._version_file().read_text()).get("version") != SCHEMA_VERSION:
+            raise ValueError("index built with another schema version")
+        index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        index.register_tokenizer(TOKENIZER, _analyzer())
+        index.searcher()  # fails on a corrupt index
+        return index
+
     def _open(self) -> tantivy.Index:
         self.path.mkdir(parents=True, exist_ok=True)
-        expected = {"version": SCHEMA_VERSION}
         try:
-            if not (self.path / "meta.json").exists():
-                raise FileNotFoundError("no index yet")
-            if json.loads(self._version_file().read_text()) != expected:
-                raise ValueError("index built with another schema version")
-            index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
-            index.register_tokenizer(TOKENIZER, _analyzer())
-            index.searcher()  # fails on a corrupt index
-            return index
-        except (OSError, ValueError) as exc:
-            log.warning("search index at %s unusable (%s); recreating it empty", self.path, exc)
+            return self._open_existing()
+        except (OSError, ValueError):
+            pass
+        # Several web workers may find the index missing at once (first start, a new
+        # schema version after a deploy): one recreates it, the others then open that.
+        with open(self.path / OPEN_LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                return self._open_existing()
+            except (OSError, ValueError) as exc:
+                log.warning("search index at %s unusable (%s); recreating it empty", self.path, exc)
             self.needs_rebuild = True
-            shutil.rmtree(self.path, ignore_errors=True)
-            self.path.mkdir(parents=True, exist_ok=True)
+            for entry in self.path.iterdir():  # the directory itself may be a mounted volume
+                if entry.name == OPEN_LOCK:
+                    continue
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
             index = tantivy.Index(self.schema, path=str(self.path), reuse=False)
             index.register_tokenizer(TOKENIZER, _analyzer())
-            self._version_file().write_text(json.dumps(expected))
+            self._version_file().write_text(json.dumps({"version": SCHEMA_VERSION, "built": False}))
             return index
+
+    def rebuilding(self) -> bool:
+        """True from recreating an empty index until a rebuild (in any process) committed."""
+        if self.needs_rebuild:
+            try:
+                built = json.loads(self._version_file().read_text()).get("built", True)
+            except (OSError, ValueError):
+                built = False
+            self.needs_rebuild = not built
+        return self.needs_rebuild
 
     # -- reading -----------------------------------------------------------
     def searcher(self) -> tantivy.Searcher:
@@ -163,6 +197,25 @@ class SearchIndex:
             finally:
                 del writer
         self.index.reload()
+
+    def rebuild(
+        self, *, docs: Iterable[IndexDoc], segmenter: Segmenter, processes: int | None = 1, progress=None
+    ) -> int:
+        """Replace everything by ``docs`` in one commit (readers see the old index until then).
+
+        ``processes`` analysis workers (None: one per core) fold and segment while this
+        process feeds the writer, whose threads index in parallel with them.
+        """
+        processes = default_processes() if processes is None else processes
+        with (
+            analysis_pool(processes, segmenter) as pool,
+            self.writer(heap=REBUILD_HEAP, threads=REBUILD_THREADS) as writer,
+        ):
+            writer.delete_all_documents()
+            count = add_documents(writer, docs, segmenter, pool=pool, progress=progress)
+        self._version_file().write_text(json.dumps({"version": SCHEMA_VERSION, "built": True}))
+        self.needs_rebuild = False
+        return count
 
     def to_document(self, doc: IndexDoc, segmenter: Segmenter) -> tantivy.Document:
         return make_document(doc, analyze(doc, segmenter))
@@ -230,6 +283,7 @@ def make_document(doc: IndexDoc, analyzed: Analyzed) -> tantivy.Document:
     out.add_unsigned("year", doc.year or 0)
     out.add_unsigned("order", doc.order or 0)
     out.add_unsigned("creator", doc.creator or 0)
+    out.add_unsigned("sample", zlib.crc32(doc.key.encode()) % SAMPLE_BUCKETS)
     for author_id in doc.author_ids:
         out.add_unsigned("author_id", author_id)
     for concept_id in doc.concept_ids:
@@ -240,10 +294,24 @@ def make_document(doc: IndexDoc, analyzed: Analyzed) -> tantivy.Document:
     return out
 
 
-# Bulk indexing (rebuild, bench): folding and segmenting in worker processes, Tantivy in
-# this one. Workers get and return plain tuples of strings, which pickle fast.
+# Bulk indexing (rebuild_search_index, the bench): folding and segmenting a batch at a time
+# (one OpenCC and one jieba call per batch; per-call overhead dominated), in worker
+# processes, while this process builds documents and Tantivy's writer threads index them.
+# Workers get and return plain tuples of strings, which pickle fast.
 _POOL_SEGMENTER: Segmenter | None = None
-BATCH = 512
+BATCH = 256
+REBUILD_HEAP = 1_000_000_000  # bytes shared by the writer threads; fewer, larger segments
+REBUILD_THREADS = 2
+
+
+def analyze_many(items: list[tuple[str, str, str]], segmenter: Segmenter) -> list[tuple[str, str, str, str]]:
+    """(text, grams, title, heading) for each (text, title, heading): ``analyze`` for a batch."""
+    folded = fold_many([text for text, _, _ in items])
+    lines = segmenter.index_lines(folded)
+    return [
+        (line, " ".join(grams(f)), _short_field(title, segmenter), _short_field(heading, segmenter))
+        for line, f, (_, title, heading) in zip(lines, folded, items, strict=True)
+    ]
 
 
 def _pool_init(words: frozenset[str]) -> None:
@@ -253,14 +321,7 @@ def _pool_init(words: frozenset[str]) -> None:
 
 def _pool_analyze(batch: list[tuple[str, str, str]]) -> list[tuple[str, str, str, str]]:
     assert _POOL_SEGMENTER is not None
-    out = []
-    for text, title, heading in batch:
-        a = analyze(
-            IndexDoc(key="", type="", obj_id=0, text=text, body="", title=title, heading=heading),
-            _POOL_SEGMENTER,
-        )
-        out.append((a.text, a.grams, a.title, a.heading))
-    return out
+    return analyze_many(batch, _POOL_SEGMENTER)
 
 
 def _batches(docs: Iterable[IndexDoc]) -> Iterator[list[IndexDoc]]:
@@ -274,44 +335,58 @@ def _batches(docs: Iterable[IndexDoc]) -> Iterator[list[IndexDoc]]:
         yield batch
 
 
+def default_processes() -> int:
+    """Analysis workers for a rebuild: one per core (Tantivy's threads fit in beside them)."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def analysis_pool(processes: int, segmenter: Segmenter) -> Iterator[multiprocessing.pool.Pool | None]:
+    """Worker processes for ``add_documents`` (None for ``processes`` <= 1).
+
+    Open it before the index writer: forking while Tantivy's writer threads run is asking
+    for trouble.
+    """
+    if processes <= 1:
+        yield None
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(processes, initializer=_pool_init, initargs=(segmenter.words,)) as pool:
+        yield pool
+
+
 def add_documents(
     writer: tantivy.IndexWriter,
     docs: Iterable[IndexDoc],
     segmenter: Segmenter,
     *,
-    processes: int = 1,
+    pool: multiprocessing.pool.Pool | None = None,
     progress=None,
 ) -> int:
-    """Add ``docs``; with ``processes`` > 1 the folding and segmenting run in a process pool."""
+    """Add ``docs``, analysed a batch at a time, in ``pool`` if given."""
     count = 0
-    if processes <= 1:
-        for doc in docs:
-            writer.add_document(make_document(doc, analyze(doc, segmenter)))
-            count += 1
-            if progress is not None:
-                progress(1)
+    if pool is None:
+        for batch in _batches(docs):
+            analyzed = analyze_many([(d.text, d.title, d.heading) for d in batch], segmenter)
+            count += _add(writer, batch, analyzed, progress)
         return count
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(processes, initializer=_pool_init, initargs=(segmenter.words,)) as pool:
-        batches = _batches(docs)
-        pending = []
-        # Keep a few batches in flight so the workers never wait for this process.
-        for batch in batches:
-            pending.append(
-                (batch, pool.apply_async(_pool_analyze, ([(d.text, d.title, d.heading) for d in batch],)))
-            )
-            if len(pending) < processes * 3:
-                continue
-            count += _drain(writer, pending.pop(0), progress)
-        while pending:
-            count += _drain(writer, pending.pop(0), progress)
+    pending: collections.deque = collections.deque()
+    # Keep a few batches in flight so the workers never wait for this process.
+    for batch in _batches(docs):
+        items = [(d.text, d.title, d.heading) for d in batch]
+        pending.append((batch, pool.apply_async(_pool_analyze, (items,))))
+        if len(pending) >= 8:
+            batch, result = pending.popleft()
+            count += _add(writer, batch, result.get(), progress)
+    while pending:
+        batch, result = pending.popleft()
+        count += _add(writer, batch, result.get(), progress)
     return count
 
 
-def _drain(writer, item, progress) -> int:
-    batch, result = item
-    for doc, (text, grams_, title, heading) in zip(batch, result.get(), strict=True):
-        writer.add_document(make_document(doc, Analyzed(text, grams_, title, heading)))
+def _add(writer, batch: list[IndexDoc], analyzed, progress) -> int:
+    for doc, fields in zip(batch, analyzed, strict=True):
+        writer.add_document(make_document(doc, Analyzed(*fields)))
     if progress is not None:
         progress(len(batch))
     return len(batch)

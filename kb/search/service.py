@@ -110,19 +110,17 @@ def search_index_object(*, kind: str, pk: int) -> int:
     return index.replace(docs=docs, segmenter=segmenter, delete_keys=[f"{kind}:{pk}"])
 
 
-def search_index_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the database in one commit; readers see the old one until then."""
+def search_index_rebuild(*, progress: Callable[[int], None] | None = None, processes: int | None = 1) -> int:
+    """Rebuild the whole index from the database in one commit; readers see the old one until then.
+
+    Folding and segmentation run in ``processes`` worker processes (None: one per core, as
+    ``rebuild_search_index`` does); 1 keeps everything in this process.
+    """
     thesaurus_changed()
     segmenter = thesaurus().segmenter
     index = search_index()
-    count = 0
-    with index.writer() as writer:
-        writer.delete_all_documents()
-        for doc in documents.all_documents():
-            writer.add_document(index.to_document(doc, segmenter))
-            count += 1
-            if progress is not None:
-                progress(1)
-    index.needs_rebuild = False
+    count = index.rebuild(
+        docs=documents.all_documents(), segmenter=segmenter, processes=processes, progress=progress
+    )
     log.info("search index rebuilt: %d documents", count)
     return count

@@ -1,0 +1,58 @@
+"""Batch folding and segmenting give each text exactly what it gets alone (bulk indexing, snippets)."""
+
+from pathlib import Path
+
+import pytest
+
+from kb.lib.segment import Segmenter
+from kb.lib.textnorm import fold, fold_many, fold_with_offsets, fold_with_offsets_many
+
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
+
+EDGE_CASES = [
+    "數字鴻溝與數位落差",  # traditional
+    "ＡＢＣ１２３ Digital Divides",  # full-width, case, English to stem
+    "陈 斌 认为\n数字",  # a gap between Han characters, a line break
+    "治理\r\n能力",  # a Windows line break
+    "末尾是汉字",
+    "开头也是汉字",
+    "①参见Straße",  # NFKC and casefold change the length
+    "",
+    "，。！",
+    "x" * 100,  # an overlong token
+    "弥合数字鸿沟，high-quality development",
+]
+
+
+def _texts() -> list[str]:
+    texts = list(EDGE_CASES)
+    for path in sorted(CORPUS.glob("*.txt"))[:3]:
+        texts.extend(p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip())
+    return texts
+
+
+@pytest.fixture(scope="module")
+def segmenter():
+    return Segmenter(["数字鸿沟", "新质生产力", "数位落差"])
+
+
+def test_fold_many_is_fold_of_each_with_line_breaks_as_spaces():
+    texts = _texts()
+    assert fold_many(texts) == [fold(t.replace("\r", " ").replace("\n", " ")) for t in texts]
+
+
+def test_fold_many_of_nothing():
+    assert fold_many([]) == []
+
+
+def test_index_lines_give_each_text_its_own_tokens(segmenter):
+    folded = fold_many(_texts())
+    lines = segmenter.index_lines(folded)
+    assert len(lines) == len(folded)
+    assert [line.split() for line in lines] == [segmenter.index_tokens(f) for f in folded]
+
+
+def test_fold_with_offsets_many_matches_one_at_a_time():
+    texts = _texts()
+    flat = [t.replace("\r", " ").replace("\n", " ") for t in texts]
+    assert fold_with_offsets_many(texts) == [fold_with_offsets(t) for t in flat]
