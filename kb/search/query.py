@@ -10,6 +10,16 @@ a query token add to the score but never make a document match on their own.
 A word that is a concept label or alias also matches the concept's other
 labels and aliases (``數位落差`` finds ``数字鸿沟`` through the thesaurus).
 
+The bigram fallback costs a phrase check in every document that holds all
+of the word's bigrams. For a very frequent word (its rarest bigram in more
+than ``FALLBACK_MAX_DF`` documents) that the index mostly holds as a token
+(the token's document frequency is at least ``FALLBACK_COVERAGE`` of the
+rarest bigram's), the fallback is left out: it would check positions in most
+of the index to add a few low-ranked hits, so the total of such a query is a
+lower bound. A rare word, a word the index seldom holds as a token (a new
+dictionary word, an HMM word the passages cut otherwise) and every query on a
+small index keep it.
+
 Filters and the reader's scope (visibility) are constant-score clauses, so
 they decide what matches without moving the ranking.
 """
@@ -28,6 +38,8 @@ from kb.search.parser import Clause, ParsedQuery, Term, year_bounds
 TITLE_BOOST = 2.0
 HEADING_BOOST = 1.5
 GRAMS_WEIGHT = 0.5
+FALLBACK_MAX_DF = 20_000
+FALLBACK_COVERAGE = 0.5
 
 MUST = tantivy.Occur.Must
 SHOULD = tantivy.Occur.Should
@@ -78,10 +90,21 @@ class QueryBuilder:
         schema: tantivy.Schema,
         segmenter: Segmenter,
         synonyms: Mapping[str, Sequence[str]] | None = None,
+        searcher: tantivy.Searcher | None = None,
     ) -> None:
         self.schema = schema
         self.segmenter = segmenter
         self.synonyms = synonyms or {}
+        self.searcher = searcher  # for document frequencies; without it the fallback is always on
+
+    def _needs_fallback(self, seq: list[str], tokens: list[str]) -> bool:
+        if self.searcher is None:
+            return True
+        rarest = min(self.searcher.doc_freq("grams", g) for g in seq)
+        if rarest <= FALLBACK_MAX_DF:
+            return True
+        covered = min(self.searcher.doc_freq("text", t) for t in tokens)
+        return covered < FALLBACK_COVERAGE * rarest
 
     # -- words ---------------------------------------------------------------
     def _grams_query(self, folded: str) -> tantivy.Query | None:
@@ -122,7 +145,9 @@ class QueryBuilder:
         built.highlight.extend(t for t in tokens if len(t) > 1)
         built.boost_tokens.extend(tokens)
         seg = _all([Q.term_query(self.schema, "text", t) for t in tokens])
-        if has_cjk(folded) and grams(folded) != tokens:
+        seq = grams(folded) if has_cjk(folded) else []
+        # A lone character is its own token and its own gram: nothing to fall back on.
+        if seq and not (len(seq) == 1 and len(seq[0]) == 1) and self._needs_fallback(seq, tokens):
             fallback = self._grams_query(folded)
             if fallback is not None:
                 return _any([seg, Q.boost_query(fallback, GRAMS_WEIGHT)])

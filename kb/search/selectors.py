@@ -24,15 +24,17 @@ from kb.lib import roles
 from kb.lib.textnorm import fold
 from kb.models import Concept
 from kb.search.dictionary import thesaurus
+from kb.search.index import SAMPLE_BUCKETS
 from kb.search.parser import MAX_CLAUSES, ParsedQuery, make_filter, parse
 from kb.search.query import QueryBuilder, Scope
 from kb.search.service import search_index
-from kb.search.snippets import highlight, snippet
+from kb.search.snippets import highlights, snippets
 from papers.models import Author, Paper, PassageKind
 
 PER_PAGE = 20
 MAX_PAGE = 50  # deep pages are for crawlers, not readers
 FACET_SIZE = 10
+FACET_EXACT_MAX = 20_000  # beyond this many results, facets are counted in a sample
 FACET_FIELDS = {
     "type": "type",
     "paper": "paper_id",
@@ -100,6 +102,7 @@ class SearchResults:
     hits: list[Hit] = field(default_factory=list)
     groups: list[PaperGroup] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    facets_approximate: bool = False
     highlight: list[str] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
     rebuilding: bool = False
@@ -225,10 +228,35 @@ def _with_filters(parsed: ParsedQuery, filters: Mapping[str, Sequence[str]] | No
 
 
 # -- facets ------------------------------------------------------------------------------
-def _facets(searcher: tantivy.Searcher, query: tantivy.Query, selected: dict[str, list[str]]) -> dict:
+def _facets(
+    searcher: tantivy.Searcher, schema, query: tantivy.Query, selected: dict[str, list[str]], *, total: int
+) -> tuple[dict, bool]:
+    """Facet values with counts, and whether the counts are estimates.
+
+    Up to ``FACET_EXACT_MAX`` results the counts are exact. Beyond, they are counted in a
+    sample of about that many results (the documents whose ``sample`` bucket is below a
+    bound) and scaled up, so a query that matches most of the index costs no more than
+    one that matches ``FACET_EXACT_MAX``; the page labels such counts as approximate.
+    """
     spec = {name: {"terms": {"field": f, "size": FACET_SIZE}} for name, f in FACET_FIELDS.items()}
+    scale, approximate = 1.0, total > FACET_EXACT_MAX
+    if approximate:
+        buckets_used = max(1, math.ceil(SAMPLE_BUCKETS * FACET_EXACT_MAX / total))
+        scale = SAMPLE_BUCKETS / buckets_used
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, query),
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.term_set_query(schema, "sample", list(range(buckets_used))),
+                ),
+            ]
+        )
     raw = searcher.aggregate(query, spec)
-    buckets = {name: [(str(b["key"]), b["doc_count"]) for b in raw[name]["buckets"]] for name in FACET_FIELDS}
+    buckets = {
+        name: [(str(b["key"]), round(b["doc_count"] * scale)) for b in raw[name]["buckets"]]
+        for name in FACET_FIELDS
+    }
     labels: dict[str, dict[str, str]] = {
         "type": {k: str(v) for k, v in TYPE_LABELS.items()},
         "kind": {k: str(v) for k, v in PassageKind.choices},
@@ -260,7 +288,7 @@ def _facets(searcher: tantivy.Searcher, query: tantivy.Query, selected: dict[str
             for key, count in items
             if not (name == "year" and key == "0") and not (name in ("paper", "kind") and key in ("0", ""))
         ]
-    return out
+    return out, approximate
 
 
 def _groups(hits: list[Hit], counts: dict[int, int], urls: _Urls) -> list[PaperGroup]:
@@ -313,9 +341,12 @@ def search_query(
         return results
 
     index = search_index()
-    results.rebuilding = index.needs_rebuild
+    results.rebuilding = index.rebuilding()
     state = thesaurus()
-    builder = QueryBuilder(schema=index.schema, segmenter=state.segmenter, synonyms=state.synonyms)
+    searcher = index.searcher()
+    builder = QueryBuilder(
+        schema=index.schema, segmenter=state.segmenter, synonyms=state.synonyms, searcher=searcher
+    )
     authenticated = getattr(user, "is_authenticated", False)
     scope = Scope(
         user_id=user.pk if authenticated else 0, editor=roles.is_editor(user), admin=roles.is_admin(user)
@@ -330,39 +361,41 @@ def search_query(
         return results
     results.highlight = built.highlight
 
-    searcher = index.searcher()
     found = searcher.search(built.query, per_page, count=True, offset=(page - 1) * per_page)
     results.total = found.count
     hl = " ".join(built.highlight[:10])
     urls = _Urls()
-    for score, address in found.hits:
-        doc = searcher.doc(address)
-        type_, paper_id = doc.get_first("type"), doc.get_first("paper_id")
-        body = doc.get_first("body").decode()
+    docs = [(score, searcher.doc(address).to_dict()) for score, address in found.hits]
+    labels = highlights([d["label"][0].decode() for _, d in docs], built.highlight)
+    cuts = snippets([d["body"][0].decode() for _, d in docs], built.highlight)
+    for (score, d), label, cut in zip(docs, labels, cuts, strict=True):
+        type_, obj_id, paper_id, order = d["type"][0], d["obj_id"][0], d["paper_id"][0], d["order"][0]
         results.hits.append(
             Hit(
                 type=type_,
-                obj_id=doc.get_first("obj_id"),
+                obj_id=obj_id,
                 paper_id=paper_id,
-                year=doc.get_first("year"),
-                kind=doc.get_first("kind") or "",
-                order=doc.get_first("order"),
+                year=d["year"][0],
+                kind=d["kind"][0] if d.get("kind") else "",
+                order=order,
                 score=score,
-                label=highlight(doc.get_first("label").decode(), built.highlight),
-                snippet=snippet(body, built.highlight),
+                label=label,
+                snippet=cut,
                 url=_hit_url(
                     urls,
                     type_=type_,
-                    obj_id=doc.get_first("obj_id"),
+                    obj_id=obj_id,
                     paper_id=paper_id,
-                    order=doc.get_first("order"),
-                    slug=doc.get_first("slug").decode(),
+                    order=order,
+                    slug=d["slug"][0].decode(),
                     hl=hl,
                 ),
             )
         )
     if facets and results.total:
-        results.facets = _facets(searcher, built.query, selected)
+        results.facets, results.facets_approximate = _facets(
+            searcher, index.schema, built.query, selected, total=results.total
+        )
     paper_ids = list(dict.fromkeys(h.paper_id for h in results.hits if h.paper_id))
     counts = _paper_counts(searcher, index.schema, built.query, paper_ids)
     results.groups = _groups(results.hits, counts, urls)

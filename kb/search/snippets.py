@@ -13,18 +13,23 @@ from collections.abc import Iterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kb.lib.textnorm import fold_with_offsets, latin_words, stem
+from kb.lib.textnorm import fold_with_offsets, fold_with_offsets_many, latin_words, stem
 
 WIDTH = 160
 LEAD = 24  # characters of context shown before the first match
 
 
-def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Merged (start, end) spans of ``text`` (original offsets) that match any folded term."""
+def match_spans(
+    text: str, terms: Iterable[str], *, folded: tuple[str, list[int]] | None = None
+) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of ``text`` (original offsets) that match any folded term.
+
+    ``folded``: ``fold_with_offsets(text)``, when the caller folded a batch at once.
+    """
     terms = [t for t in terms if t and t.strip()]
     if not terms or not text:
         return []
-    folded, offsets = fold_with_offsets(text)
+    folded, offsets = folded if folded is not None else fold_with_offsets(text)
     spans: list[tuple[int, int]] = []
     stems = {stem(t) for t in terms if t.isascii() and t.isalpha()}
     for term in terms:
@@ -61,10 +66,15 @@ def _render(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
     return "".join(out)
 
 
-def snippet(text: str, terms: Iterable[str], *, width: int = WIDTH) -> SafeString:
-    """The best ``width``-character window of ``text`` with its matches marked."""
+def snippet(
+    text: str, terms: Iterable[str], *, width: int = WIDTH, folded: tuple[str, list[int]] | None = None
+) -> SafeString:
+    """The best ``width``-character window of ``text`` with its matches marked.
+
+    ``folded``: ``fold_with_offsets`` of the whitespace-collapsed text (see ``snippets``).
+    """
     text = " ".join(text.split())
-    spans = match_spans(text, terms)
+    spans = match_spans(text, terms, folded=folded)
     if len(text) <= width:
         lo, hi = 0, len(text)
     elif not spans:
@@ -82,6 +92,25 @@ def snippet(text: str, terms: Iterable[str], *, width: int = WIDTH) -> SafeStrin
     return mark_safe(("…" if lo > 0 else "") + html + ("…" if hi < len(text) else ""))  # noqa: S308 -- escaped in _render
 
 
-def highlight(text: str, terms: Iterable[str]) -> SafeString:
+def highlight(text: str, terms: Iterable[str], *, folded: tuple[str, list[int]] | None = None) -> SafeString:
     """All of ``text``, escaped, with its matches marked (titles, labels)."""
-    return mark_safe(_render(text, match_spans(text, terms), 0, len(text)))  # noqa: S308 -- escaped in _render
+    spans = match_spans(text, terms, folded=folded)
+    return mark_safe(_render(text, spans, 0, len(text)))  # noqa: S308 -- escaped in _render
+
+
+def snippets(texts: list[str], terms: Iterable[str], *, width: int = WIDTH) -> list[SafeString]:
+    """``snippet`` of each text, folded together (a page of results in one pass)."""
+    terms = list(terms)
+    texts = [" ".join(t.split()) for t in texts]
+    folded = fold_with_offsets_many(texts)
+    return [snippet(t, terms, width=width, folded=f) for t, f in zip(texts, folded, strict=True)]
+
+
+def highlights(texts: list[str], terms: Iterable[str]) -> list[SafeString]:
+    """``highlight`` of each text, folded together; a text that repeats is marked once."""
+    terms = list(terms)
+    unique = list(dict.fromkeys(texts))
+    marked = {
+        t: highlight(t, terms, folded=f) for t, f in zip(unique, fold_with_offsets_many(unique), strict=True)
+    }
+    return [marked[t] for t in texts]
