@@ -29,6 +29,7 @@ from kb.lib import roles
 from kb.models import Claim, ClaimKind, ClaimStatus, Concept, CrossReference, CrossRefStatus, Evidence
 from kb.models.claims import CLAIM_RELATIONS
 from kb.services.anchoring import NOT_EDITOR, target_from_selection
+from kb.services.crossrefs import crossref_create
 from papers.models import Paper, Passage
 
 EMPTY_STATEMENT = "论断陈述不能为空。"
@@ -40,7 +41,6 @@ BAD_DECISION = "未知的审核结果。"
 BAD_RELATION = "未知的论断关系。"
 SAME_CLAIM = "论断不能与自身建立关系。"
 DUPLICATE_RELATION = "这两条论断之间已有该关系。"
-SAME_PASSAGE = "段落不能与自身建立关系。"
 
 
 def _require_editor(user) -> None:
@@ -152,16 +152,9 @@ def relation_delete(*, user, crossref: CrossReference) -> None:
     crossref.delete()
 
 
-@transaction.atomic
 def passage_crossref_create(
     *, user, source: Passage, target: Passage, relation: str, note: str = ""
 ) -> CrossReference:
+    """A passage cross-reference made from the reader: the one write path in crossrefs does it."""
     _require_editor(user)
-    if source.pk == target.pk:
-        raise ValidationError(SAME_PASSAGE, code="same")
-    existing = CrossReference.objects.filter(source_passage=source, target_passage=target, relation=relation)
-    crossref = existing.first() or CrossReference(
-        source_passage=source, target_passage=target, relation=relation
-    )
-    crossref.note, crossref.status, crossref.creator = note.strip(), CrossRefStatus.CONFIRMED, user
-    return _save(crossref, user=user)
+    return crossref_create(source=source, target=target, relation=relation, note=note, user=user)
