@@ -183,3 +183,10 @@ def test_merged_concept_redirects_to_its_target(client, db):
     response = client.get(old.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"] == target.get_absolute_url()
+
+
+def test_home_counts_every_concept_not_only_those_shown(client, db):
+    for i in range(30):
+        f.ConceptFactory(label_zh=f"测试概念{i}", slug=f"c{i}")
+    html = client.get(reverse("home")).content.decode()
+    assert "<strong>30</strong>" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kb.models import Concept
 from kb.selectors.concepts import concept_list
 from papers.models import Author, Paper, Passage
 
@@ -16,4 +17,5 @@ def home_summary(*, user) -> dict:
         "passage_count": Passage.objects.current().filter(paper__in=papers).count(),
         "author_count": Author.objects.filter(authorships__paper__in=papers).distinct().count(),
         "concepts": concept_list(user=user)[:24],
+        "concept_count": Concept.objects.filter(merged_into=None).count(),
     }
