@@ -64,7 +64,9 @@ def fold(text: str) -> str:
     return _T2S.convert(text.casefold())
 
 
-_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " "})
+def _one_line(text: str) -> str:
+    # str.replace is C-fast; str.translate with a table looks up every character.
+    return text.replace("\n", " ").replace("\r", " ") if "\n" in text or "\r" in text else text
 
 
 def fold_many(texts: list[str]) -> list[str]:
@@ -78,13 +80,20 @@ def fold_many(texts: list[str]) -> list[str]:
     """
     if not texts:
         return []
-    joined = "\n".join(t.translate(_LINE_BREAKS) for t in texts)
+    joined = "\n".join(map(_one_line, texts))
     joined = _NON_WORD.sub(" ", _CJK_GAP_IN_LINE.sub("", joined))
     if not unicodedata.is_normalized("NFKC", joined):
-        joined = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", joined))
+        # Normalise only the texts that need it (usually a few in a batch): it is costly.
+        lines = joined.split("\n")
+        joined = "\n".join(
+            line
+            if unicodedata.is_normalized("NFKC", line)
+            else _NON_WORD.sub(" ", unicodedata.normalize("NFKC", line))
+            for line in lines
+        )
     out = _T2S.convert(joined.casefold()).split("\n")
     if len(out) != len(texts):  # cannot happen with the steps above; never trust it blindly
-        return [fold(t.translate(_LINE_BREAKS)) for t in texts]
+        return [fold(_one_line(t)) for t in texts]
     return out
 
 
@@ -112,7 +121,7 @@ def fold_with_offsets_many(texts: list[str]) -> list[tuple[str, list[int]]]:
     """
     if not texts:
         return []
-    texts = [t.translate(_LINE_BREAKS) for t in texts]
+    texts = [_one_line(t) for t in texts]
     parts = _fold_plain("\n".join(texts)).split("\n")
     if len(parts) != len(texts):
         return [fold_with_offsets(t) for t in texts]

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import tantivy
 
-from kb.lib.segment import Segmenter, grams
+from kb.lib.segment import Segmenter, grams, grams_line
 from kb.lib.textnorm import fold, fold_many
 
 log = logging.getLogger(__name__)
@@ -309,7 +309,7 @@ def analyze_many(items: list[tuple[str, str, str]], segmenter: Segmenter) -> lis
     folded = fold_many([text for text, _, _ in items])
     lines = segmenter.index_lines(folded)
     return [
-        (line, " ".join(grams(f)), _short_field(title, segmenter), _short_field(heading, segmenter))
+        (line, grams_line(f), _short_field(title, segmenter), _short_field(heading, segmenter))
         for line, f, (_, title, heading) in zip(lines, folded, items, strict=True)
     ]
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.lib.segment import Segmenter
+from kb.lib.segment import Segmenter, grams, grams_line
 from kb.lib.textnorm import fold, fold_many, fold_with_offsets, fold_with_offsets_many
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
@@ -56,3 +56,8 @@ def test_fold_with_offsets_many_matches_one_at_a_time():
     texts = _texts()
     flat = [t.replace("\r", " ").replace("\n", " ") for t in texts]
     assert fold_with_offsets_many(texts) == [fold_with_offsets(t) for t in flat]
+
+
+def test_grams_line_is_the_grams_joined():
+    for text in fold_many(_texts()):
+        assert grams_line(text) == " ".join(grams(text))
