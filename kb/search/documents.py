@@ -28,6 +28,7 @@ class _PaperInfo:
     year: int
     status: str
     author_ids: list[int]
+    label: str = ""  # what a hit's paper is called: the title, or a placeholder (never blank)
 
 
 def _paper_infos(paper_ids: Iterable[int]) -> dict[int, _PaperInfo]:
@@ -38,11 +39,17 @@ def _paper_infos(paper_ids: Iterable[int]) -> dict[int, _PaperInfo]:
     ):
         authors[paper_id].append(author_id)
     return {
-        pk: _PaperInfo(title or title_en, year or 0, status, authors[pk])
+        pk: _PaperInfo(
+            title or title_en, year or 0, status, authors[pk], label=_paper_label(pk, title, title_en)
+        )
         for pk, title, title_en, year, status in Paper.objects.filter(pk__in=ids).values_list(
             "pk", "title", "title_en", "year", "status"
         )
     }
+
+
+def _paper_label(pk: int, title: str, title_en: str) -> str:
+    return str(Paper(pk=pk, title=title, title_en=title_en).display_title)
 
 
 def _paper_doc(paper: Paper, info: _PaperInfo) -> IndexDoc:
@@ -99,7 +106,7 @@ def _passage_docs(passages: list[Passage], infos: dict[int, _PaperInfo]) -> Iter
             status=info.status,
             title=info.title,
             heading=passage.section.heading if passage.section else "",
-            label=info.title,
+            label=info.label,
             author_ids=info.author_ids,
             concept_ids=concepts[passage.pk],
         )
@@ -145,7 +152,7 @@ def claim_documents(queryset) -> Iterator[IndexDoc]:
             vis="editors" if claim.status == ClaimStatus.REJECTED else "public",
             creator=claim.creator_id,
             title=info.title,
-            label=info.title,
+            label=info.label,
             author_ids=info.author_ids,
             concept_ids=[c.pk for c in claim.concepts.all()],
         )
@@ -170,7 +177,7 @@ def annotation_documents(queryset) -> Iterator[IndexDoc]:
             vis=ann.visibility,
             creator=ann.creator_id,
             title=info.title if info else "",
-            label=info.title if info else "",
+            label=info.label if info else "",
             author_ids=info.author_ids if info else [],
             tags=tags,
         )

@@ -131,7 +131,8 @@ class QueryBuilder:
         if not parts:
             return None
         built.highlight.append(folded.strip())
-        built.highlight.extend(latin)
+        if len(latin) == 1:  # one word matches by stem; a phrase only as a whole
+            built.highlight.extend(latin)
         return _all(parts)
 
     def _one(self, folded: str, *, phrase: bool, built: Built) -> tantivy.Query | None:

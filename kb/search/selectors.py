@@ -263,7 +263,7 @@ def _facets(
     }
     ids = {name: [int(k) for k, _ in buckets[name] if k.isdigit()] for name in ("paper", "author", "concept")}
     labels["paper"] = {
-        str(pk): title or title_en
+        str(pk): str(Paper(pk=pk, title=title, title_en=title_en).display_title)
         for pk, title, title_en in Paper.objects.filter(pk__in=ids["paper"]).values_list(
             "pk", "title", "title_en"
         )

@@ -21,6 +21,10 @@
       frag.appendChild(document.createTextNode(text.slice(last, offset)));
       const mark = document.createElement("mark");
       mark.className = "search-hl";
+      // The target passage already has the page's mark colour: the terms need a stronger one.
+      // (Set through the CSSOM, which the strict CSP allows; the reader loads no search CSS.)
+      mark.style.background = "#ffc83d";
+      mark.style.boxShadow = "0 2px 0 #b7791f";
       mark.textContent = match;
       frag.appendChild(mark);
       last = offset + match.length;

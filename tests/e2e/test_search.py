@@ -1,0 +1,81 @@
+"""Search in Chromium: the header search box finds 数字鸿沟 in the sample papers, and 數字鴻溝
+(traditional) finds the same; snippets mark the matches; a hit opens the reader at its
+passage with the terms marked there. Screenshots: test-artifacts/search-results.png,
+search-results-traditional.png, search-reader.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from kb.search import dictionary
+from kb.search.index import forget_index
+from kb.search.service import search_index_rebuild
+from tests.e2e.conftest import REPO, login, screenshot
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def indexed_corpus(transactional_db, settings, tmp_path):
+    if not CORPUS.is_dir():
+        pytest.skip(f"sample corpus not found at {CORPUS}")
+    settings.KB_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
+    settings.KB_SEARCH_THESAURUS_TTL = 0
+    dictionary.thesaurus_changed()
+    call_command("load_thesaurus", verbosity=0)
+    call_command("ingest", str(CORPUS), verbosity=0)
+    # The live server reads the index this builds (the ingest's tasks sit in the task queue).
+    assert search_index_rebuild() > 0
+    yield
+    forget_index(settings.KB_SEARCH_INDEX_DIR)
+
+
+def _search_from_header(page, query: str) -> None:
+    box = page.locator("header .site-search input[name=q]")
+    box.fill(query)
+    with page.expect_navigation():
+        box.press("Enter")
+
+
+def test_header_search_highlights_and_jumps_into_the_reader(
+    indexed_corpus, scholar, page, live_server, console_errors
+):
+    login(page, live_server, scholar)
+    page.goto(f"{live_server.url}/")
+
+    _search_from_header(page, "数字鸿沟")
+    expect(page).to_have_url(re.compile(r"/search/\?q="))
+    hits = page.locator(".search-hit")
+    expect(hits.first).to_be_visible()
+    assert hits.count() >= 5
+    marks = page.locator(".search-hit__snippet mark")
+    expect(marks.first).to_have_text("数字鸿沟")
+    expect(page.locator(".search-total")).to_contain_text("条结果")
+    expect(page.locator(".search-facets .facet").first).to_be_visible()
+    total = page.locator(".search-total").inner_text()
+    first_url = hits.first.locator("a").first.get_attribute("href")
+    screenshot(page, "search-results")
+
+    _search_from_header(page, "數字鴻溝")
+    expect(page.locator(".search-hit__snippet mark").first).to_have_text("数字鸿沟")
+    assert page.locator(".search-total").inner_text() == total
+    assert page.locator(".search-hit").first.locator("a").first.get_attribute("href") == first_url
+    screenshot(page, "search-results-traditional")
+
+    passage_link = page.locator(".search-hit--passage .search-hit__snippet a").first
+    href = passage_link.get_attribute("href")
+    anchor = href.rsplit("#", 1)[1]
+    passage_link.click()
+    expect(page).to_have_url(re.compile(rf"/papers/\d+/\?hl=.*#{anchor}$"))
+    target = page.locator(f"#{anchor}")
+    expect(target).to_have_class(re.compile(r"\bsearch-target\b"))
+    expect(target.locator("mark.search-hl").first).to_be_visible()
+    assert "数字鸿沟" in target.locator("mark.search-hl").all_inner_texts()
+    screenshot(page, "search-reader", full_page=False)
+    assert console_errors == []
