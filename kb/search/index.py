@@ -40,7 +40,7 @@ from kb.lib.textnorm import fold, fold_many
 log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Every document falls in one of these buckets (by key); facets of a huge result set are
 # counted in the documents of a few buckets and scaled up.
 SAMPLE_BUCKETS = 64
@@ -85,7 +85,17 @@ def build_schema() -> tantivy.Schema:
     for name in ("key", "type", "kind", "status", "vis", "tags"):
         stored, fast = name in ("type", "kind"), name in ("type", "kind")
         sb.add_text_field(name, stored=stored, fast=fast, tokenizer_name="raw", index_option="basic")
-    for name in ("obj_id", "paper_id", "year", "order", "creator", "author_id", "concept_id", "sample"):
+    for name in (
+        "obj_id",
+        "paper_id",
+        "year",
+        "order",
+        "creator",
+        "author_id",
+        "concept_id",
+        "sample",
+        "restricted",
+    ):
         stored = name in ("obj_id", "paper_id", "year", "order")
         fast = name in ("paper_id", "year", "author_id", "concept_id")
         sb.add_unsigned_field(name, stored=stored, indexed=name not in ("obj_id", "order"), fast=fast)
@@ -283,6 +293,8 @@ def make_document(doc: IndexDoc, analyzed: Analyzed) -> tantivy.Document:
     out.add_unsigned("year", doc.year or 0)
     out.add_unsigned("order", doc.order or 0)
     out.add_unsigned("creator", doc.creator or 0)
+    # Not shown to everyone: searches exclude these unless the reader is allowed them.
+    out.add_unsigned("restricted", int(not (doc.vis == "public" and doc.status == "published")))
     out.add_unsigned("sample", zlib.crc32(doc.key.encode()) % SAMPLE_BUCKETS)
     for author_id in doc.author_ids:
         out.add_unsigned("author_id", author_id)

@@ -79,6 +79,15 @@ def _all(queries: Sequence[tantivy.Query]) -> tantivy.Query:
     return Q.boolean_query([(MUST, q) for q in queries])
 
 
+def one_of(schema: tantivy.Schema, field_name: str, values: Sequence) -> tantivy.Query:
+    """Documents with any of ``values`` in the field.
+
+    A union of term queries, not ``term_set_query``: inside a conjunction the union skips
+    through its posting lists, where the term set was measured several times slower.
+    """
+    return _any([Q.term_query(schema, field_name, v) for v in dict.fromkeys(values)])
+
+
 def _dedupe(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -184,18 +193,28 @@ class QueryBuilder:
                 ]
             )
         field_name = {"paper": "paper_id", "author": "author_id", "concept": "concept_id"}.get(name, name)
-        return Q.term_set_query(self.schema, field_name, list(values))
+        return one_of(self.schema, field_name, values)
 
-    def _scope(self, scope: Scope) -> list[tantivy.Query]:
+    def _allowed(self, scope: Scope) -> tantivy.Query:
         shown = [Q.term_query(self.schema, "vis", "public")]
         if scope.editor:
             shown.append(Q.term_query(self.schema, "vis", "editors"))
         if scope.user_id:
             shown.append(Q.term_query(self.schema, "creator", scope.user_id))
-        out = [_any(shown)]
-        if not scope.admin:
-            out.append(Q.term_query(self.schema, "status", "published"))
-        return out
+        if scope.admin:
+            return _any(shown)
+        return _all([_any(shown), Q.term_query(self.schema, "status", "published")])
+
+    def _scope(self, scope: Scope) -> tantivy.Query:
+        """What ``scope`` may not see, to exclude: the restricted documents it is not allowed.
+
+        Every document that is public and published is shown to everyone, and only the
+        few others carry ``restricted``. Excluding (restricted and not allowed) keeps the
+        scope check to those few, where requiring (allowed) would check every match.
+        """
+        return Q.boolean_query(
+            [(MUST, Q.term_query(self.schema, "restricted", 1)), (MUST_NOT, self._allowed(scope))]
+        )
 
     # -- the whole query -----------------------------------------------------
     def build(
@@ -229,8 +248,7 @@ class QueryBuilder:
         for name, values in excluded.items():
             if values:
                 parts.append((MUST_NOT, self._filter(name, values)))
-        for query in self._scope(scope):
-            parts.append((MUST, _const(query)))
+        parts.append((MUST_NOT, self._scope(scope)))
         if not positives:
             parts.append((MUST, _const(Q.all_query())))
         for token in _dedupe(built.boost_tokens):

@@ -26,7 +26,7 @@ from kb.models import Concept
 from kb.search.dictionary import thesaurus
 from kb.search.index import SAMPLE_BUCKETS
 from kb.search.parser import MAX_CLAUSES, ParsedQuery, make_filter, parse
-from kb.search.query import QueryBuilder, Scope
+from kb.search.query import QueryBuilder, Scope, one_of
 from kb.search.service import search_index
 from kb.search.snippets import highlights, snippets
 from papers.models import Author, Paper, PassageKind
@@ -248,7 +248,7 @@ def _facets(
                 (tantivy.Occur.Must, query),
                 (
                     tantivy.Occur.Must,
-                    tantivy.Query.term_set_query(schema, "sample", list(range(buckets_used))),
+                    one_of(schema, "sample", range(buckets_used)),
                 ),
             ]
         )
@@ -315,7 +315,7 @@ def _paper_counts(searcher, schema, query, paper_ids: list[int]) -> dict[int, in
     within = tantivy.Query.boolean_query(
         [
             (tantivy.Occur.Must, query),
-            (tantivy.Occur.Must, tantivy.Query.term_set_query(schema, "paper_id", paper_ids)),
+            (tantivy.Occur.Must, one_of(schema, "paper_id", paper_ids)),
         ]
     )
     raw = searcher.aggregate(within, {"p": {"terms": {"field": "paper_id", "size": len(paper_ids)}}})

@@ -9,8 +9,8 @@ characters; English words match by Snowball stem. Pure: no models.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape  # what django.utils.html.escape wraps, without its lazy-string check per call
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kb.lib.textnorm import fold_with_offsets, fold_with_offsets_many, latin_words, stem
