@@ -23,6 +23,8 @@ Pure: no Django, no models.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import operator
 import re
 from collections.abc import Iterable
@@ -75,10 +77,15 @@ class Segmenter:
         """
         if not folded:
             return []
-        lines = " ".join(self._jieba.cut_for_search("\n".join(folded), True)).split("\n")
+        joined = " ".join(self._jieba.cut_for_search("\n".join(folded), True))
+        lines = joined.split("\n")
         if len(lines) != len(folded):  # a text held a line break after all
             return [" ".join(self.index_tokens(f)) for f in folded]
-        return [" ".join(_finish(line.split())) if _NEEDS_FINISH.search(line) else line for line in lines]
+        # One scan of the whole batch finds the few lines that need the slow path.
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+        for i in {bisect.bisect_right(starts, m.start()) - 1 for m in _NEEDS_FINISH.finditer(joined)}:
+            lines[i] = " ".join(_finish(lines[i].split()))
+        return lines
 
     def query_tokens(self, folded: str) -> list[str]:
         return _finish(self._jieba.cut(folded, True))

@@ -20,6 +20,7 @@ EDGE_CASES = [
     "",
     "，。！",
     "x" * 100,  # an overlong token
+    "编号" + "1" * 50 + "之后",  # an overlong run of digits
     "弥合数字鸿沟，high-quality development",
 ]
 
