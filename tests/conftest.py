@@ -100,23 +100,7 @@ def paper_with_text(db):
         ("paragraph", s2, "弥合数字鸿沟是实现共同富裕的重要路径[1]。"),
         ("footnote", s2, "①参见国家统计局数据。"),
     ]
-    passages, cursor = [], 0
-    for i, (kind, section, text) in enumerate(texts):
-        passages.append(
-            f.PassageFactory(
-                revision=revision,
-                order=i,
-                kind=kind,
-                section=section,
-                text=text,
-                start=cursor,
-                end=cursor + len(text),
-                page=1,
-            )
-        )
-        cursor += len(text) + 2
-    revision.text = "\n\n".join(t for _, _, t in texts)
-    revision.save()
+    passages = f.passages_for(revision, texts, page=1)
     fn = f.FootnoteFactory(
         revision=revision, order=0, marker="①", passage=passages[4], text="参见国家统计局数据。"
     )

@@ -149,3 +149,26 @@ class AnnotationFactory(factory.django.DjangoModelFactory):
     body = "重要的定义"
     visibility = kbm.Visibility.PUBLIC
     creator = factory.SubFactory(UserFactory, role="Editor")
+
+
+def passages_for(revision, texts, **extra):
+    """Passages of ``revision`` from ``(kind, section, text)`` triples, with offsets into the
+    canonical text (passages joined by a blank line), which is saved on the revision too."""
+    passages, cursor = [], 0
+    for order, (kind, section, text) in enumerate(texts):
+        passages.append(
+            PassageFactory(
+                revision=revision,
+                order=order,
+                kind=kind,
+                section=section,
+                text=text,
+                start=cursor,
+                end=cursor + len(text),
+                **extra,
+            )
+        )
+        cursor += len(text) + 2
+    revision.text = "\n\n".join(text for _, _, text in texts)
+    revision.save(update_fields=["text"])
+    return passages

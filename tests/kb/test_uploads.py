@@ -20,28 +20,14 @@ from kb.services import loading
 from kb.services import uploads as svc
 from papers.models import Paper, PaperStatus, Passage, SourceFile, TextRevision
 from tests import factories as f
+from tests.samples import SHORT_PAPER
 
 pytestmark = pytest.mark.django_db
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-PAPER = """数字治理的制度逻辑与实践路径
-
-王佃利  滕 蕾
-
-摘要：数字治理正在重塑公共管理的制度逻辑。本文讨论数字技术如何进入政府治理，以及制度如何回应。
-
-关键词：数字治理；制度逻辑；公共管理
-
-一、问题的提出
-
-数字技术的普及使政府治理面临新的条件。治理主体、治理工具与治理过程都在发生变化。
-
-二、制度逻辑的分析
-
-制度逻辑决定了数字技术进入治理过程的方式，也决定了技术能否带来治理效能的提升。
-"""
+PAPER = SHORT_PAPER
 
 REVISED_PAPER = PAPER.replace(
     "制度逻辑决定了数字技术进入治理过程的方式",

@@ -31,19 +31,5 @@ def make_paper(title: str, texts: list[tuple[str, str]], *, year: int = 2022, he
     paper = f.PaperFactory(title=title, year=year, abstract="", keywords=[], **kw)
     revision = f.RevisionFactory(paper=paper)
     section = f.SectionFactory(revision=revision, order=0, heading=heading)
-    passages = []
-    cursor = 0
-    for order, (kind, text) in enumerate(texts):
-        passages.append(
-            f.PassageFactory(
-                revision=revision,
-                order=order,
-                kind=kind,
-                section=section,
-                text=text,
-                start=cursor,
-                end=cursor + len(text),
-            )
-        )
-        cursor += len(text) + 2
+    passages = f.passages_for(revision, [(kind, section, text) for kind, text in texts])
     return paper, passages
