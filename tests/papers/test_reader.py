@@ -78,3 +78,14 @@ def test_import_warnings_are_shown_in_the_readers_language(client, db):
         translation.activate(settings.LANGUAGE_CODE)
     assert "No authors found: add them by hand." in html
     assert "2 footnote marker(s) have no footnote text on their page." in html
+
+
+def test_section_headings_nest_by_level(client, db):
+    revision = f.RevisionFactory()
+    top = f.SectionFactory(revision=revision, order=0, number="一、", heading="总论", level=1)
+    sub = f.SectionFactory(revision=revision, order=1, number="（一）", heading="分论", level=2)
+    f.PassageFactory(revision=revision, order=0, kind="heading", section=top, text="一、总论")
+    f.PassageFactory(revision=revision, order=1, kind="heading", section=sub, text="（一）分论")
+    html = client.get(revision.paper.get_absolute_url()).content.decode()
+    assert '<h2 id="p-0"' in html
+    assert '<h3 id="p-1"' in html
