@@ -102,19 +102,23 @@ def bracket_citations(text: str, passage: int, refs_by_marker: dict[str, int]) -
     found = []
     for match in _BRACKET_CITE.finditer(text):
         numbers = _expand(f"{match.group(1)}-{match.group(2)}") if match.group(1) else _expand(match.group(3))
-        for number in numbers:
-            target = refs_by_marker.get(str(number))
-            found.append(
-                CitationInfo(
-                    marker=match.group(0),
-                    passage=passage,
-                    start=match.start(),
-                    end=match.end(),
-                    target=target,
-                    target_kind="reference" if target is not None else None,
-                )
-            )
+        found += _numbered(match, numbers, passage, refs_by_marker)
     return found
+
+
+def _numbered(match: re.Match, numbers, passage: int, refs_by_marker: dict[str, int]) -> list[CitationInfo]:
+    """One citation per number a marker stands for, each pointing at its reference when listed."""
+    return [
+        CitationInfo(
+            marker=match.group(0),
+            passage=passage,
+            start=match.start(),
+            end=match.end(),
+            target=refs_by_marker.get(str(number)),
+            target_kind="reference" if refs_by_marker.get(str(number)) is not None else None,
+        )
+        for number in numbers
+    ]
 
 
 _SUPERSCRIPT = "¹²³⁴⁵⁶⁷⁸⁹⁰"
@@ -126,18 +130,8 @@ def superscript_citations(text: str, passage: int, refs_by_marker: dict[str, int
     """Unicode superscript numbers (``环节¹``, ``问题²,³``) as citations of numbered references."""
     found = []
     for match in _SUPER_CITE.finditer(text):
-        for number in _expand(match.group(0).translate(_FROM_SUPER).replace("~", "-")):
-            target = refs_by_marker.get(str(number))
-            found.append(
-                CitationInfo(
-                    marker=match.group(0),
-                    passage=passage,
-                    start=match.start(),
-                    end=match.end(),
-                    target=target,
-                    target_kind="reference" if target is not None else None,
-                )
-            )
+        numbers = _expand(match.group(0).translate(_FROM_SUPER).replace("~", "-"))
+        found += _numbered(match, numbers, passage, refs_by_marker)
     return found
 
 
