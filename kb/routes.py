@@ -2,8 +2,14 @@
 
 from django.urls import path
 
+from kb.views import annotations as annotation_views
+from kb.views import claims as claim_views
+from kb.views import concept_maps as concept_map_views
 from kb.views import concepts, uploads
+from kb.views import crossrefs as crossref_views
+from kb.views import history as history_views
 from kb.views import search as search_views
+from kb.views import w3c as w3c_views
 
 app_name = "kb"
 
@@ -22,12 +28,7 @@ urlpatterns = [
     path("uploads/<int:pk>/retry/", uploads.upload_retry, name="upload-retry"),
 ]
 
-# Annotations, claims, history and W3C exchange (issue 6).
-from kb.views import annotations as annotation_views  # noqa: E402 - grouped with its routes
-from kb.views import claims as claim_views  # noqa: E402
-from kb.views import history as history_views  # noqa: E402
-from kb.views import w3c as w3c_views  # noqa: E402
-
+# Annotations, claims, history and W3C exchange.
 urlpatterns += [
     path(
         "api/papers/<int:paper_pk>/annotations/",
@@ -69,10 +70,7 @@ urlpatterns += [
     ),
 ]
 
-# Concepts, comparison, graphs and cross-references (issue 5).
-from kb.views import concept_maps as concept_map_views  # noqa: E402 - grouped with its routes
-from kb.views import crossrefs as crossref_views  # noqa: E402
-
+# Concepts, comparison, graphs and cross-references.
 urlpatterns += [
     path("thesaurus/new/", concepts.concept_create, name="concept-create"),
     path("thesaurus/candidates/", concepts.candidate_list, name="concept-candidates"),
