@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kb.lib import roles
-from kb.models import Concept, Evidence
+from kb.models import Evidence
 from kb.selectors import annotations as selectors
+from kb.selectors import lookups
 from kb.services import anchoring as anchoring_services
 from kb.services import annotations as services
 from kb.views.api import BadRequest, api_errors, int_or_none, json_body
 from papers.access import editor_required, reader_required
-from papers.models import Passage
 
 
 def annotation_json(a) -> dict:
@@ -53,10 +53,10 @@ def annotation_json(a) -> dict:
 
 def _create(request, paper):
     data = json_body(request)
-    passage = Passage.objects.filter(pk=int_or_none(data.get("passage")), paper=paper).first()
+    passage = lookups.passage_current(paper_id=paper.pk, pk=int_or_none(data.get("passage")))
     if passage is None:
         raise BadRequest(anchoring_services.SELECTION_NOT_FOUND)
-    concept = Concept.objects.filter(slug=data["concept"]).first() if data.get("concept") else None
+    concept = lookups.concept_with_slug(slug=data.get("concept"))
     tags = data.get("tags") or []
     if isinstance(tags, str):
         tags = tags.replace("，", ",").split(",")
@@ -188,9 +188,7 @@ def orphan_reattach(request, kind: str, pk: int):
     else:
         target = get_object_or_404(Evidence.objects.select_related("claim"), pk=pk)
         paper_id = target.claim.paper_id
-    passage = Passage.objects.filter(
-        paper_id=paper_id, revision__is_current=True, order=int_or_none(request.POST.get("order"))
-    ).first()
+    passage = lookups.passage_current(paper_id=paper_id, order=int_or_none(request.POST.get("order")))
     try:
         if passage is None:
             raise ValidationError(anchoring_services.SELECTION_NOT_FOUND)

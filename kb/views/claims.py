@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kb.models import ClaimStatus, Concept, CrossReference
+from kb.models import ClaimStatus, CrossReference
 from kb.selectors import annotations as annotation_selectors
 from kb.selectors import claims as selectors
+from kb.selectors import lookups
 from kb.services import anchoring as anchoring_services
 from kb.services import claims as services
 from kb.views.api import BadRequest, api_errors, int_or_none, json_body
@@ -21,7 +22,7 @@ from papers.models import Passage
 
 
 def _passage(paper, value) -> Passage:
-    passage = Passage.objects.filter(pk=int_or_none(value), paper=paper, revision__is_current=True).first()
+    passage = lookups.passage_current(paper_id=paper.pk, pk=int_or_none(value))
     if passage is None:
         raise BadRequest(anchoring_services.SELECTION_NOT_FOUND)
     return passage
@@ -43,7 +44,7 @@ def api_claim_create(request, paper_pk: int):
         for item in data.get("evidence") or []
         if isinstance(item, dict)
     ]
-    concepts = Concept.objects.filter(slug__in=[str(s) for s in data.get("concepts") or []])
+    concepts = lookups.concepts_with_slugs(slugs=data.get("concepts"))
     claim = services.claim_create(
         user=request.user,
         paper=paper,
@@ -52,6 +53,10 @@ def api_claim_create(request, paper_pk: int):
         concepts=concepts,
         evidence=evidence,
     )
+    return _claim_created(claim)
+
+
+def _claim_created(claim) -> JsonResponse:
     return JsonResponse({"id": claim.pk, "url": claim.get_absolute_url(), "status": claim.status}, status=201)
 
 
@@ -70,7 +75,7 @@ def api_evidence_add(request, pk: int):
         end=int_or_none(data.get("end")),
         exact=str(data.get("exact") or ""),
     )
-    return JsonResponse({"id": claim.pk, "url": claim.get_absolute_url(), "status": claim.status}, status=201)
+    return _claim_created(claim)
 
 
 @editor_required
@@ -84,9 +89,7 @@ def api_crossref_create(request, paper_pk: int):
     target_paper = annotation_selectors.visible_paper(
         paper_id=int_or_none(data.get("target_paper")) or 0, user=request.user
     )
-    target = Passage.objects.filter(
-        paper=target_paper, revision__is_current=True, order=int_or_none(data.get("target_order"))
-    ).first()
+    target = lookups.passage_current(paper_id=target_paper.pk, order=int_or_none(data.get("target_order")))
     if target is None:
         raise BadRequest(anchoring_services.SELECTION_NOT_FOUND)
     crossref = services.passage_crossref_create(
@@ -137,7 +140,7 @@ def claim_edit(request, pk: int):
             claim=claim,
             statement=request.POST.get("statement", ""),
             kind=request.POST.get("kind", ""),
-            concepts=Concept.objects.filter(slug__in=slugs),
+            concepts=lookups.concepts_with_slugs(slugs=slugs),
         )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])

@@ -1,0 +1,28 @@
+"""Small lookups the JSON and form endpoints share: a passage of a paper's current text,
+concepts named by slug. Views call these instead of querying models themselves."""
+
+from __future__ import annotations
+
+from kb.models import Concept
+from papers.models import Passage
+
+
+def passage_current(*, paper_id: int, pk: int | None = None, order: int | None = None) -> Passage | None:
+    """The passage of the paper's current revision with this id (or, given ``order``, at ``#p-<order>``).
+
+    Annotations, evidence and cross-references are made on the text the reader shows, never
+    on an older revision's passages."""
+    if pk is None and order is None:
+        return None
+    found = Passage.objects.filter(paper_id=paper_id, revision__is_current=True)
+    found = found.filter(pk=pk) if pk is not None else found.filter(order=order)
+    return found.first()
+
+
+def concepts_with_slugs(*, slugs) -> list[Concept]:
+    slugs = [str(s).strip() for s in slugs or [] if str(s).strip()]
+    return list(Concept.objects.filter(slug__in=slugs)) if slugs else []
+
+
+def concept_with_slug(*, slug: str | None) -> Concept | None:
+    return Concept.objects.filter(slug=slug).first() if slug else None
