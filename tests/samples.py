@@ -1,4 +1,5 @@
-"""Small sample papers as an admin would upload them (composed for the tests)."""
+"""Shared test material: a small sample paper as an admin would upload it (composed for
+the tests), and a way to run queued background jobs with the real worker loop."""
 
 SHORT_PAPER = """数字治理的制度逻辑与实践路径
 
@@ -16,3 +17,19 @@ SHORT_PAPER = """数字治理的制度逻辑与实践路径
 
 制度逻辑决定了数字技术进入治理过程的方式，也决定了技术能否带来治理效能的提升。
 """
+
+
+def run_db_worker(worker_id: str = "test-worker") -> None:
+    """Run every queued job with django-tasks-db's own worker loop (batch mode), then return."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()

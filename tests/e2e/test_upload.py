@@ -19,8 +19,9 @@ from django.contrib.auth.models import Group
 from kb.lib.roles import ROLES
 from kb.models import Upload, UploadState
 from papers.models import Paper
+from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD
-from tests.samples import SHORT_PAPER
+from tests.samples import SHORT_PAPER, run_db_worker
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -28,7 +29,6 @@ expect = sync_api.expect
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
 SAMPLE_PDF = REPO.parent / "shared" / "pdf" / "hanspub_mos_2026_151009_road_traffic_flow.pdf"
 
 PAPER = SHORT_PAPER
@@ -86,27 +86,6 @@ def admin_page(upload_browser, live_server, _role_groups, admin_user, settings, 
     context.close()
 
 
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def run_worker() -> None:
-    """Run every queued job with the real database worker loop, then return."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="e2e-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
 def upload_and_wait_for_preview(page, live_server, path: Path, name: str) -> Upload:
     page.goto(f"{live_server.url}/uploads/")
     page.set_input_files("input[name=files]", str(path))
@@ -118,16 +97,16 @@ def upload_and_wait_for_preview(page, live_server, path: Path, name: str) -> Upl
     # Queued: a progress bar the script keeps polling.
     expect(page.locator(".upload-status progress")).to_be_visible()
     expect(page.locator(".upload-status [data-upload-progress]")).to_have_attribute("data-active", "true")
-    shot(page, f"{name}-progress")
+    screenshot(page, f"{name}-progress")
 
-    run_worker()
+    run_db_worker("e2e-worker")
     upload.refresh_from_db()
     assert upload.state == UploadState.PARSED, upload.error
 
     # The script sees the finished job and reloads into the preview; no manual refresh here.
     expect(page.locator("#preview-heading")).to_be_visible()
     expect(page.locator(".upload-status progress")).to_have_count(0)
-    shot(page, f"{name}-preview")
+    screenshot(page, f"{name}-preview")
     return upload
 
 
@@ -154,7 +133,7 @@ def test_admin_uploads_a_text_corrects_it_publishes_and_reads_it(admin_page, liv
     expect(page.locator("h1.paper-head__title")).to_have_text("数字治理的制度逻辑")
     expect(page.locator(".paper-head__subtitle")).to_contain_text("一个分析框架")
     expect(page.locator(".paper-body")).to_contain_text("治理主体、治理工具与治理过程都在发生变化")
-    shot(page, "upload-txt-published")
+    screenshot(page, "upload-txt-published")
 
     upload.refresh_from_db()
     assert (upload.state, upload.paper, paper.year) == (UploadState.PUBLISHED, paper, 2024)
@@ -173,7 +152,7 @@ def test_admin_uploads_a_bad_file_and_sees_why(admin_page, live_server, tmp_path
         "fake.pdf：扩展名为 .pdf，但内容不是 PDF 文件。"
     )
     assert Upload.objects.count() == 0
-    shot(page, "upload-rejected")
+    screenshot(page, "upload-rejected")
 
 
 def test_an_oversize_file_is_refused_before_it_is_sent(admin_page, live_server, tmp_path, settings):
@@ -205,5 +184,5 @@ def test_admin_uploads_the_sample_pdf_and_publishes_a_readable_paper(admin_page,
     expect(page.locator("h1.paper-head__title")).not_to_be_empty()
     expect(page.locator(".paper-body")).to_contain_text(re.compile("车流量"))
     assert page.locator(".paper-body p").count() > 10
-    shot(page, "upload-pdf-published")
+    screenshot(page, "upload-pdf-published")
     assert page.errors == []

@@ -20,7 +20,7 @@ from kb.services import loading
 from kb.services import uploads as svc
 from papers.models import Paper, PaperStatus, Passage, SourceFile, TextRevision
 from tests import factories as f
-from tests.samples import SHORT_PAPER
+from tests.samples import SHORT_PAPER, run_db_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -235,22 +235,12 @@ def test_a_job_for_an_upload_discarded_meanwhile_does_nothing(admin_user, settin
 
 def test_the_database_worker_runs_the_job(admin_user, settings, monkeypatch):
     from django_tasks_db.management.commands import db_worker
-    from django_tasks_db.management.commands.db_worker import Worker
 
     # The worker closes connections it thinks stale; that would end the test's transaction.
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.TASKS = DATABASE
     (upload,) = svc.upload_create(files=[txt()], user=admin_user)
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    run_db_worker()
     upload.refresh_from_db()
     assert upload.state == UploadState.PARSED
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
