@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from kb.lib.params import int_or_none
 from papers import selectors
 from papers.access import reader_required
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @reader_required
 def paper_list(request):
-    year = _int_or_none(request.GET.get("year"))
-    author_id = _int_or_none(request.GET.get("author"))
+    year = int_or_none(request.GET.get("year"))
+    author_id = int_or_none(request.GET.get("author"))
     papers = selectors.paper_list(user=request.user, year=year, author_id=author_id)
     return render(
         request,

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kb.lib import roles
+from kb.lib.params import int_or_none
 from kb.models import Evidence
 from kb.selectors import annotations as selectors
 from kb.selectors import lookups
 from kb.services import anchoring as anchoring_services
 from kb.services import annotations as services
-from kb.views.api import BadRequest, api_errors, int_or_none, json_body
+from kb.views.api import BadRequest, api_errors, json_body
 from papers.access import editor_required, reader_required
 
 

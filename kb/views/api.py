@@ -29,13 +29,6 @@ def json_body(request) -> dict:
     return data
 
 
-def int_or_none(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def api_errors(view):
     """Turn service errors into JSON answers: 400 invalid, 403 forbidden."""
 

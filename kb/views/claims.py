@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kb.lib.params import int_or_none
 from kb.models import ClaimStatus, CrossReference
 from kb.selectors import annotations as annotation_selectors
 from kb.selectors import claims as selectors
 from kb.selectors import lookups
 from kb.services import anchoring as anchoring_services
 from kb.services import claims as services
-from kb.views.api import BadRequest, api_errors, int_or_none, json_body
+from kb.views.api import BadRequest, api_errors, json_body
 from papers.access import editor_required, reader_required
 from papers.models import Passage
 

@@ -23,14 +23,6 @@ T = TypeVar("T")
 Success = str | Callable[[Any], str]
 
 
-def int_param(value) -> int | None:
-    """A query parameter as an int, or None when missing or malformed (never a 500)."""
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 def redirect_back(request, fallback):
     target = request.POST.get("next", "")
     # Only our own URLs: ``next`` comes from the client and must not become an open redirect.

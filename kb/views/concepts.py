@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from kb.forms.concepts import CandidateAcceptForm, ConceptForm, ConceptMergeForm, MentionCreateForm
 from kb.lib import roles
+from kb.lib.params import int_or_none
 from kb.selectors import concepts as selectors
 from kb.services import concepts as services
 from kb.services import mentions as mention_services
-from kb.views.common import button_post, form_save, int_param, redirect_back
+from kb.views.common import button_post, form_save, redirect_back
 from papers.access import editor_required, reader_required
 
 
@@ -35,7 +36,7 @@ def concept_list(request):
 @reader_required
 def concept_detail(request, slug: str):
     page = selectors.concept_detail(
-        slug=slug, user=request.user, paper_id=int_param(request.GET.get("paper"))
+        slug=slug, user=request.user, paper_id=int_or_none(request.GET.get("paper"))
     )
     if page.concept.merged_into_id:
         return redirect(page.concept.merged_into)

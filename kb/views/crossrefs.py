@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kb.forms.concepts import CrossrefCreateForm, CrossrefDecisionForm
+from kb.lib.params import int_or_none
 from kb.models import CrossRefStatus
 from kb.selectors import crossrefs as selectors
 from kb.services import crossrefs as services
-from kb.views.common import button_post, int_param, redirect_back
+from kb.views.common import button_post, redirect_back
 from papers.access import editor_required
 
 REVIEW = "kb:crossref-review"
@@ -25,9 +26,9 @@ def crossref_review(request):
     page = selectors.crossref_review(
         user=request.user,
         status=status,
-        paper_id=int_param(request.GET.get("paper")),
-        passage_id=int_param(request.GET.get("passage")),
-        page=int_param(request.GET.get("page")) or 1,
+        paper_id=int_or_none(request.GET.get("paper")),
+        passage_id=int_or_none(request.GET.get("passage")),
+        page=int_or_none(request.GET.get("page")) or 1,
     )
     return render(
         request,

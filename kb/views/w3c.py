@@ -11,10 +11,10 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from kb.lib.params import int_or_none
 from kb.models import Visibility
 from kb.selectors import annotations as selectors
 from kb.services import w3c as services
-from kb.views.api import int_or_none
 from papers.access import editor_required, reader_required
 
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
