@@ -1,6 +1,13 @@
 """Folding: traditional → simplified, full-width → half-width, case, punctuation; stemming."""
 
-from kb.lib.textnorm import fold, fold_with_offsets, stem
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.lib import textnorm
+from kb.lib.textnorm import fold, fold_with_offsets, nfkc, stem
 
 
 def test_traditional_folds_to_simplified():
@@ -28,3 +35,32 @@ def test_offsets_point_into_the_original():
 def test_english_stem():
     assert stem("divides") == stem("divide") == "divid"
     assert stem("数字") == "数字"
+
+
+# Compatibility characters (circled and full-width digits, a ligature, half-width kana with a
+# voicing mark that composes, a math letter), combining marks, Hangul jamo, plain text.
+_NFKC_CHARS = st.sampled_from(list("①２Ａﬁｶﾞ\u0301\u0308e가\u11a8\U0001d400数字 a"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(_NFKC_CHARS, max_size=20))
+def test_nfkc_is_unicodedatas(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_of_a_paragraph_with_footnote_markers():
+    text = "数字鸿沟①是指……②" * 20
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+    assert "①" not in nfkc(text)
+
+
+_GAP_CHARS = st.sampled_from(list("数字𠀀a1 \n\t\u3000，"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(_GAP_CHARS, max_size=16))
+def test_gaps_between_han_characters_are_the_plain_look_behind_pattern(text):
+    # The reference: whitespace with a Han character on each side, written the obvious way.
+    han = textnorm.CJK_CLASS
+    assert textnorm._CJK_GAP.sub("", text) == re.sub(f"(?<=[{han}])\\s+(?=[{han}])", "", text)
+    assert textnorm._CJK_GAP_IN_LINE.sub("", text) == re.sub(f"(?<=[{han}])[^\\S\\n]+(?=[{han}])", "", text)
