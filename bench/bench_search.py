@@ -148,10 +148,12 @@ def bench_tanyuan(args, texts, queries, results):
         )
         rate = n / elapsed
         results["indexing"] = rate
+        processes = args.processes or search_index.default_processes()
+        workers = f"{processes} analysis processes" if processes > 1 else "analysis in the main process"
         print(
             f"indexing: {n:,} passages in {elapsed:.1f} s = {rate:,.0f} passages/s "
             f"(SearchIndex.rebuild: folding, segmentation, bigrams, Tantivy commit; "
-            f"{args.processes or search_index.default_processes()} analysis processes)"
+            f"{workers}, {search_index.writer_threads()} writer thread(s))"
         )
         print(
             f"  CPU per passage: {workers_cpu:.0f} us in the analysis processes, {main_cpu:.0f} us in the "
@@ -257,7 +259,10 @@ def main() -> None:
         "--pg-n", type=int, default=None, help="passages for the PostgreSQL baseline (default: --n)"
     )
     parser.add_argument(
-        "--processes", type=int, default=None, help="analysis worker processes (default: one per core)"
+        "--processes",
+        type=int,
+        default=None,
+        help="analysis worker processes (default: as rebuild_search_index; 1: none)",
     )
     parser.add_argument(
         "--reuse-index", action="store_true", help="query the index and table of the last run"

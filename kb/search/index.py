@@ -35,13 +35,13 @@ from pathlib import Path
 
 import tantivy
 
-from kb.lib.segment import Segmenter, grams, grams_line
-from kb.lib.textnorm import fold, fold_many
+from kb.lib.segment import CodePoints, Segmenter, grams_line
+from kb.lib.textnorm import fold, fold_many, one_line
 
 log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Every document falls in one of these buckets (by key); facets of a huge result set are
 # counted in the documents of a few buckets and scaled up.
 SAMPLE_BUCKETS = 64
@@ -78,7 +78,9 @@ class IndexDoc:
 
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    sb.add_text_field("text", tokenizer_name=TOKENIZER, index_option="position")
+    # Words rank (BM25 needs frequencies); phrases are matched on the grams, which hold
+    # positions, so the words need none (positions were a fifth of the indexing time).
+    sb.add_text_field("text", tokenizer_name=TOKENIZER, index_option="freq")
     sb.add_text_field("grams", tokenizer_name=TOKENIZER, index_option="position")
     sb.add_text_field("title", tokenizer_name=TOKENIZER, index_option="freq")
     sb.add_text_field("heading", tokenizer_name=TOKENIZER, index_option="freq")
@@ -214,13 +216,14 @@ class SearchIndex:
     ) -> int:
         """Replace everything by ``docs`` in one commit (readers see the old index until then).
 
-        ``processes`` analysis workers (None: one per core) fold and segment while this
-        process feeds the writer, whose threads index in parallel with them.
+        ``processes`` analysis workers (None: ``default_processes()``; 1: none, this process
+        folds and segments) while this process feeds the writer, whose threads index in
+        parallel.
         """
         processes = default_processes() if processes is None else processes
         with (
             analysis_pool(processes, segmenter) as pool,
-            self.writer(heap=REBUILD_HEAP, threads=REBUILD_THREADS) as writer,
+            self.writer(heap=REBUILD_HEAP, threads=writer_threads()) as writer,
             _gc_paused(),
         ):
             writer.delete_all_documents()
@@ -251,7 +254,7 @@ class SearchIndex:
 
 @dataclass
 class Analyzed:
-    """A document's folded, segmented fields, space-separated (cheap to pickle to a pool)."""
+    """A document's folded, segmented fields, space-separated."""
 
     text: str
     grams: str
@@ -269,34 +272,40 @@ def analyze(doc: IndexDoc, segmenter: Segmenter) -> Analyzed:
     folded = fold(doc.text)
     return Analyzed(
         text=" ".join(segmenter.index_tokens(folded)),
-        grams=" ".join(grams(folded)),
+        grams=grams_line(folded),
         title=_short_field(doc.title, segmenter),
         heading=_short_field(doc.heading, segmenter),
     )
 
 
 def make_document(doc: IndexDoc, analyzed: Analyzed) -> tantivy.Document:
+    return _document(doc, analyzed.text, analyzed.grams, analyzed.title, analyzed.heading)
+
+
+def _document(doc: IndexDoc, text: str, grams: str, title: str, heading: str) -> tantivy.Document:
     out = tantivy.Document()
-    out.add_text("text", analyzed.text)
-    out.add_text("grams", analyzed.grams)
-    if analyzed.title:
-        out.add_text("title", analyzed.title)
-    if analyzed.heading:
-        out.add_text("heading", analyzed.heading)
+    out.add_text("text", text)
+    out.add_text("grams", grams)
+    if title:
+        out.add_text("title", title)
+    if heading:
+        out.add_text("heading", heading)
     out.add_text("key", doc.key)
     out.add_text("type", doc.type)
     out.add_text("kind", doc.kind)
-    out.add_text("status", doc.status)
-    out.add_text("vis", doc.vis)
     for tag in doc.tags:
         out.add_text("tags", " ".join(fold(tag).split()))
     out.add_unsigned("obj_id", doc.obj_id)
     out.add_unsigned("paper_id", doc.paper_id or 0)
     out.add_unsigned("year", doc.year or 0)
     out.add_unsigned("order", doc.order or 0)
-    out.add_unsigned("creator", doc.creator or 0)
-    # Not shown to everyone: searches exclude these unless the reader is allowed them.
-    out.add_unsigned("restricted", int(not (doc.vis == "public" and doc.status == "published")))
+    # Not shown to everyone: searches exclude these unless the reader is allowed them
+    # (``QueryBuilder._scope``), which only looks at who may see the restricted ones.
+    if not (doc.vis == "public" and doc.status == "published"):
+        out.add_unsigned("restricted", 1)
+        out.add_text("status", doc.status)
+        out.add_text("vis", doc.vis)
+        out.add_unsigned("creator", doc.creator or 0)
     out.add_unsigned("sample", zlib.crc32(doc.key.encode()) % SAMPLE_BUCKETS)
     for author_id in doc.author_ids:
         out.add_unsigned("author_id", author_id)
@@ -311,21 +320,29 @@ def make_document(doc: IndexDoc, analyzed: Analyzed) -> tantivy.Document:
 # Bulk indexing (rebuild_search_index, the bench): folding and segmenting a batch at a time
 # (one OpenCC and one jieba call per batch; per-call overhead dominated), in worker
 # processes, while this process builds documents and Tantivy's writer threads index them.
-# Workers get and return plain tuples of strings, which pickle fast.
+# A batch travels as a few long strings, one per column with a line per document, which
+# pickle far faster than hundreds of short ones.
 _POOL_SEGMENTER: Segmenter | None = None
 BATCH = 256
 REBUILD_HEAP = 1_000_000_000  # bytes shared by the writer threads; fewer, larger segments
-REBUILD_THREADS = 2
+
+Columns = tuple[list[str], list[str], list[str], list[str]]
 
 
-def analyze_many(items: list[tuple[str, str, str]], segmenter: Segmenter) -> list[tuple[str, str, str, str]]:
-    """(text, grams, title, heading) for each (text, title, heading): ``analyze`` for a batch."""
-    folded = fold_many([text for text, _, _ in items])
-    lines = segmenter.index_lines(folded)
-    return [
-        (line, grams_line(f), _short_field(title, segmenter), _short_field(heading, segmenter))
-        for line, f, (_, title, heading) in zip(lines, folded, items, strict=True)
-    ]
+def analyze_many(texts: list[str], titles: list[str], headings: list[str], segmenter: Segmenter) -> Columns:
+    """``analyze`` for a batch: the (text, grams, title, heading) columns, a line per document.
+
+    Texts may hold line breaks (they fold to spaces).
+    """
+    folded = fold_many(texts)
+    points = CodePoints(folded)
+    lines = segmenter.index_lines(folded, points)
+    return (
+        lines,
+        points.grams_lines(),
+        [_short_field(t, segmenter) for t in titles],
+        [_short_field(h, segmenter) for h in headings],
+    )
 
 
 def _pool_init(words: frozenset[str]) -> None:
@@ -336,9 +353,20 @@ def _pool_init(words: frozenset[str]) -> None:
     gc.disable()
 
 
-def _pool_analyze(batch: list[tuple[str, str, str]]) -> list[tuple[str, str, str, str]]:
+def _pool_analyze(texts: str, titles: str, headings: str) -> tuple[bytes, ...]:
+    """``analyze_many`` on columns joined by line breaks (none inside), answered the same
+    way in UTF-16 (a copy of code units each way, where pickling a str encodes UTF-8)."""
     assert _POOL_SEGMENTER is not None
-    return analyze_many(batch, _POOL_SEGMENTER)
+    columns = analyze_many(texts.split("\n"), titles.split("\n"), headings.split("\n"), _POOL_SEGMENTER)
+    return tuple("\n".join(column).encode("utf-16-le", "surrogatepass") for column in columns)
+
+
+def _pool_columns(answer: tuple[bytes, ...]) -> list[list[str]]:
+    return [column.decode("utf-16-le", "surrogatepass").split("\n") for column in answer]
+
+
+def _joined(values) -> str:
+    return "\n".join(map(one_line, values))
 
 
 def _batches(docs: Iterable[IndexDoc]) -> Iterator[list[IndexDoc]]:
@@ -364,9 +392,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+# How a rebuild shares the cores. Measured on 2 cores (bench/bench_search.py, docs/bench-search.md):
+# this process folding and segmenting while one writer thread indexes keeps both busy, at
+# 149 us of CPU a passage; two worker processes, two writer threads and the pool's
+# threads took 210 us (pickling, and eight threads thrashing two cores' caches). With more
+# cores, the writer gets two threads and the analysis the cores left (an estimate: not
+# measured here).
 def default_processes() -> int:
-    """Analysis workers for a rebuild: one per core (Tantivy's threads fit in beside them)."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    """Analysis worker processes for a rebuild; 1 means none (this process analyses)."""
+    cores = _cores()
+    return 1 if cores <= 2 else cores - 2
+
+
+def writer_threads() -> int:
+    """Tantivy indexing threads for a rebuild (see ``default_processes``)."""
+    return 1 if _cores() <= 2 else 2
 
 
 @contextlib.contextmanager
@@ -396,26 +440,33 @@ def add_documents(
     count = 0
     if pool is None:
         for batch in _batches(docs):
-            analyzed = analyze_many([(d.text, d.title, d.heading) for d in batch], segmenter)
-            count += _add(writer, batch, analyzed, progress)
+            columns = analyze_many(
+                [d.text for d in batch], [d.title for d in batch], [d.heading for d in batch], segmenter
+            )
+            count += _add(writer, batch, columns, progress)
         return count
     pending: collections.deque = collections.deque()
     # Keep a few batches in flight so the workers never wait for this process.
     for batch in _batches(docs):
-        items = [(d.text, d.title, d.heading) for d in batch]
-        pending.append((batch, pool.apply_async(_pool_analyze, (items,))))
+        args = (
+            _joined(d.text for d in batch),
+            _joined(d.title for d in batch),
+            _joined(d.heading for d in batch),
+        )
+        pending.append((batch, pool.apply_async(_pool_analyze, args)))
         if len(pending) >= 8:
             batch, result = pending.popleft()
-            count += _add(writer, batch, result.get(), progress)
+            count += _add(writer, batch, _pool_columns(result.get()), progress)
     while pending:
         batch, result = pending.popleft()
-        count += _add(writer, batch, result.get(), progress)
+        count += _add(writer, batch, _pool_columns(result.get()), progress)
     return count
 
 
-def _add(writer, batch: list[IndexDoc], analyzed, progress) -> int:
-    for doc, fields in zip(batch, analyzed, strict=True):
-        writer.add_document(make_document(doc, Analyzed(*fields)))
+def _add(writer, batch: list[IndexDoc], columns, progress) -> int:
+    add, document = writer.add_document, _document
+    for doc, text, grams, title, heading in zip(batch, *columns, strict=True):
+        add(document(doc, text, grams, title, heading))
     if progress is not None:
         progress(len(batch))
     return len(batch)

@@ -2,9 +2,10 @@
 
 A word matches a document when the document has the word's tokens (the
 segmented ``text`` field; BM25 ranks on it) *or* has the word as a run of
-characters (a phrase over the ``grams`` field). The second way finds a word
-the segmenter cut differently in the passage than in the query. An exact
-phrase only uses the second way. Paper titles and section headings that hold
+characters (a phrase over the ``grams`` field: Han bigrams and whole other
+words, with positions). The second way finds a word the segmenter cut
+differently in the passage than in the query. An exact phrase only uses the
+second way, except one English word alone, which matches by its stem. Paper titles and section headings that hold
 a query token add to the score but never make a document match on their own.
 
 A word that is a concept label or alias also matches the concept's other
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 import tantivy
 
 from kb.lib.segment import Segmenter, grams, has_cjk
-from kb.lib.textnorm import fold, latin_words, stem
+from kb.lib.textnorm import fold, stem
 from kb.search.parser import Clause, ParsedQuery, Term, year_bounds
 
 TITLE_BOOST = 2.0
@@ -125,24 +126,16 @@ class QueryBuilder:
         return Q.phrase_query(self.schema, "grams", seq)
 
     def _phrase(self, folded: str, built: Built) -> tantivy.Query | None:
-        """Han characters as a run of bigrams; Latin words as a phrase of the segmented field."""
-        parts = []
-        han = self._grams_query(folded)
-        if han is not None:
-            parts.append(han)
-        latin = [stem(w) for _, _, w in latin_words(folded)]
-        if latin:
-            parts.append(
-                Q.term_query(self.schema, "text", latin[0])
-                if len(latin) == 1
-                else Q.phrase_query(self.schema, "text", latin)
-            )
-        if not parts:
+        """A run of bigrams and words (``grams``) in a row; one English word alone by its stem."""
+        seq = grams(folded)
+        if not seq:
             return None
         built.highlight.append(folded.strip())
-        if len(latin) == 1:  # one word matches by stem; a phrase only as a whole
-            built.highlight.extend(latin)
-        return _all(parts)
+        if len(seq) == 1 and not has_cjk(seq[0]):
+            word = stem(seq[0])
+            built.highlight.append(word)
+            return Q.term_query(self.schema, "text", word)
+        return self._grams_query(folded)
 
     def _one(self, folded: str, *, phrase: bool, built: Built) -> tantivy.Query | None:
         if phrase:

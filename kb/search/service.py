@@ -113,8 +113,8 @@ def search_index_object(*, kind: str, pk: int) -> int:
 def search_index_rebuild(*, progress: Callable[[int], None] | None = None, processes: int | None = 1) -> int:
     """Rebuild the whole index from the database in one commit; readers see the old one until then.
 
-    Folding and segmentation run in ``processes`` worker processes (None: one per core, as
-    ``rebuild_search_index`` does); 1 keeps everything in this process.
+    Folding and segmentation run in ``processes`` worker processes (None: as many as the
+    cores allow, as ``rebuild_search_index`` does; 1 keeps everything in this process).
     """
     thesaurus_changed()
     segmenter = thesaurus().segmenter

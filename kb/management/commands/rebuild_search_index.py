@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--processes",
             type=int,
             default=None,
-            help="worker processes that fold and segment text (default: one per core)",
+            help="worker processes that fold and segment text (default: none on 2 cores, else cores - 2; 1: none)",
         )
 
     def handle(self, *args, **options):

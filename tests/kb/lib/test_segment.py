@@ -34,4 +34,10 @@ def test_english_tokens_are_stemmed(segmenter):
 
 
 def test_grams_are_overlapping_bigrams_in_order():
-    assert grams(fold("数字鸿沟 ai 好")) == ["数字", "字鸿", "鸿沟", "好"]
+    assert grams(fold("数字鸿沟 ai 好")) == ["数字", "字鸿", "鸿沟", "ai", "好"]
+
+
+def test_grams_keep_other_words_whole_and_never_bridge_punctuation():
+    assert grams(fold("5G网络，Digital-Divide")) == ["5g", "网络", "digital", "divide"]
+    # "字鸿" would only come from a run crossing the comma.
+    assert "字鸿" not in grams(fold("数字，鸿沟"))

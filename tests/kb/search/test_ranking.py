@@ -78,6 +78,30 @@ def test_exclusion_or_and_phrase(corpus, scholar):
     assert _keys(phrase) == [("passage", corpus["a"][1].pk)]
 
 
+def test_a_phrase_never_runs_across_punctuation(corpus, scholar):
+    # Passage c[0] reads "弥合数字鸿沟，数字鸿沟，……": 鸿沟 and 数字 are only ever split by a comma.
+    assert _keys(search_query(query='"鸿沟数字" type:passage', user=scholar)) == []
+    assert ("passage", corpus["c"][0].pk) in _keys(search_query(query='"合数字鸿"', user=scholar))
+
+
+def test_english_phrases_are_words_in_a_row(db, reindex, scholar):
+    _, (first, second) = make_paper(
+        "英文摘要",
+        [
+            ("abstract", "The digital divide widens; access to the internet divides regions."),
+            ("abstract", "Divide the digital economy from the divide in skills; 5G网络 reaches villages."),
+        ],
+    )
+    reindex()
+    assert _keys(search_query(query='"digital divide"', user=scholar)) == [("passage", first.pk)]
+    assert _keys(search_query(query='"5g网络"', user=scholar)) == [("passage", second.pk)]
+    # One English word alone matches by its stem, quoted or not.
+    assert set(_keys(search_query(query='"divides"', user=scholar))) == {
+        ("passage", first.pk),
+        ("passage", second.pk),
+    }
+
+
 def test_bigram_fallback_finds_a_differently_segmented_word(corpus, scholar):
     # "鸿沟是数" is no word of the dictionary: it segments differently from the text.
     results = search_query(query="鸿沟是数", user=scholar)
