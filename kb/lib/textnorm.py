@@ -28,6 +28,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 # Every punctuation and symbol code point becomes a space (categories P* and S*).
 # Punctuation and symbols (anything that is neither a word character nor a space), and "_".
 _NON_WORD = re.compile(r"[^\w\s]|_")
+_ASTRAL = re.compile("[\\U00010000-\\U0010ffff]")
 _LATIN_WORD = re.compile(r"[a-z]+")
 CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # Whitespace between two Han characters is an artefact (PDF line breaks, stray spaces in names).
@@ -48,6 +49,34 @@ def is_cjk(ch: str) -> bool:
         or 0xF900 <= cp <= 0xFAFF
         or cp == 0x3007
     )
+
+
+@functools.cache
+def _non_word_bmp() -> re.Pattern:
+    """``_NON_WORD`` within the BMP as one character class (about 430 ranges).
+
+    An alternation is tried at every position; a class is a bitmap lookup that the
+    regex engine skips ahead with (twice as fast on Chinese text).
+    """
+    ranges: list[list[int]] = []
+    for c in range(0x10000):
+        if _NON_WORD.match(chr(c)):
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+    return re.compile(
+        "["
+        + "".join(re.escape(chr(lo)) + ("" if lo == hi else "-" + re.escape(chr(hi))) for lo, hi in ranges)
+        + "]"
+    )
+
+
+def spaces_for_punctuation(text: str) -> str:
+    """``_NON_WORD.sub(" ", text)``: every punctuation and symbol character, and "_", becomes a space."""
+    text = _non_word_bmp().sub(" ", text)
+    # Beyond the BMP (emoji, rare Han): the plain pattern, only when there is such a character.
+    return _NON_WORD.sub(" ", text) if _ASTRAL.search(text) else text
 
 
 @functools.cache
@@ -96,9 +125,9 @@ def fold(text: str) -> str:
     The order is chosen for speed (this runs on every passage): once punctuation is
     gone, most Chinese text is already NFKC-normal and the costly normalisation is skipped.
     """
-    text = _NON_WORD.sub(" ", _CJK_GAP.sub("", text))
+    text = spaces_for_punctuation(_CJK_GAP.sub("", text))
     if not unicodedata.is_normalized("NFKC", text):
-        text = _NON_WORD.sub(" ", nfkc(text))
+        text = spaces_for_punctuation(nfkc(text))
     return _T2S.convert(text.casefold())
 
 
@@ -119,12 +148,12 @@ def fold_many(texts: list[str]) -> list[str]:
     if not texts:
         return []
     joined = "\n".join(map(one_line, texts))
-    joined = _NON_WORD.sub(" ", _CJK_GAP_IN_LINE.sub("", joined))
+    joined = spaces_for_punctuation(_CJK_GAP_IN_LINE.sub("", joined))
     if not unicodedata.is_normalized("NFKC", joined):
         # Normalise only the texts that need it (usually a few in a batch): it is costly.
         lines = joined.split("\n")
         joined = "\n".join(
-            line if unicodedata.is_normalized("NFKC", line) else _NON_WORD.sub(" ", nfkc(line))
+            line if unicodedata.is_normalized("NFKC", line) else spaces_for_punctuation(nfkc(line))
             for line in lines
         )
     out = _T2S.convert(joined.casefold()).split("\n")
@@ -182,7 +211,7 @@ def _with_offsets(text: str, folded: str) -> tuple[str, list[int]]:
             keep[start:end] = [False] * (end - start)
         folded = "".join(c for c, k in zip(folded, keep, strict=True) if k)
         offsets = [o for o, k in zip(offsets, keep, strict=True) if k]
-    return _NON_WORD.sub(" ", folded), offsets
+    return spaces_for_punctuation(folded), offsets
 
 
 @functools.lru_cache(maxsize=65536)

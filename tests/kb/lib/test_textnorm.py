@@ -64,3 +64,12 @@ def test_gaps_between_han_characters_are_the_plain_look_behind_pattern(text):
     han = textnorm.CJK_CLASS
     assert textnorm._CJK_GAP.sub("", text) == re.sub(f"(?<=[{han}])\\s+(?=[{han}])", "", text)
     assert textnorm._CJK_GAP_IN_LINE.sub("", text) == re.sub(f"(?<=[{han}])[^\\S\\n]+(?=[{han}])", "", text)
+
+
+_PUNCT_CHARS = st.sampled_from(list("数字a1_ ，。“”—-!?@#¥%…\u3000😀𠀀\U0001d400·\u00b7〇"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(_PUNCT_CHARS, max_size=16))
+def test_punctuation_to_spaces_is_the_plain_pattern(text):
+    assert textnorm.spaces_for_punctuation(text) == re.sub(r"[^\w\s]|_", " ", text)
