@@ -66,6 +66,7 @@ class Hit:
     label: SafeString
     snippet: SafeString
     url: str
+    slug: str = ""  # a concept's
 
     @property
     def type_label(self) -> str:
@@ -370,6 +371,7 @@ def search_query(
     cuts = snippets([d["body"][0].decode() for _, d in docs], built.highlight)
     for (score, d), label, cut in zip(docs, labels, cuts, strict=True):
         type_, obj_id, paper_id, order = d["type"][0], d["obj_id"][0], d["paper_id"][0], d["order"][0]
+        slug = d["slug"][0].decode()
         results.hits.append(
             Hit(
                 type=type_,
@@ -387,9 +389,10 @@ def search_query(
                     obj_id=obj_id,
                     paper_id=paper_id,
                     order=order,
-                    slug=d["slug"][0].decode(),
+                    slug=slug,
                     hl=hl,
                 ),
+                slug=slug,
             )
         )
     if facets and results.total:

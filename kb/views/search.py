@@ -48,6 +48,9 @@ def search_api(request):
                     "paper_id": h.paper_id or None,
                     "year": h.year or None,
                     "kind": h.kind or None,
+                    # Where a passage (or an annotation's passage) is: the reader's ¶ number.
+                    "order": h.order if h.type in ("passage", "annotation") else None,
+                    "slug": h.slug or None,
                     "score": round(h.score, 4),
                     "title": str(h.label),
                     "snippet": str(h.snippet),

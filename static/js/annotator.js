@@ -277,13 +277,20 @@
   root.querySelector('[data-form="crossref"]').addEventListener("submit", function (event) {
     event.preventDefault();
     var form = event.target;
+    var anchor = current.passageEl.id;
     request(root.dataset.crossrefsApi, "POST", {
       passage: current.passage,
       target_paper: form.elements.target_paper.value,
       target_order: form.elements.target_order.value,
       relation: form.elements.relation.value,
       note: form.elements.note.value
-    }).then(function () { form.reset(); close(); return refreshMargin(); }).catch(fail(form));
+    }).then(function () {
+      // The cross-references column is drawn with the page: reload it, back at this passage.
+      form.reset();
+      close();
+      if (anchor) window.history.replaceState(null, "", "#" + anchor);
+      window.location.reload();
+    }).catch(fail(form));
   });
 
   root.querySelectorAll("[data-cancel]").forEach(function (button) {

@@ -12,7 +12,8 @@
   would otherwise wipe the role groups the data migration created.
 
 Helpers: ``login(page, live_server, user)`` and ``screenshot(page, name)``,
-which saves into the git-ignored ``test-artifacts/``.
+which saves into the git-ignored ``test-artifacts/``; fixture ``indexed_corpus``: the
+sample papers and the thesaurus loaded, and a search index built from them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
+from kb.search import dictionary
+from kb.search.index import forget_index
+from kb.search.service import search_index_rebuild
 from tests.factories import PASSWORD
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -41,6 +46,32 @@ CHROMIUM_MISSING = (
     f"Chromium not found (no `chromium` on PATH, no {CHROMIUM}); "
     "install Debian's package: apt-get install chromium fonts-noto-cjk"
 )
+
+CORPUS = REPO.parent / "shared" / "corpus"
+
+# Select characters start..end (code points) of a passage's text, across whatever elements wrap them.
+SELECT_JS = """([passageId, quote]) => {
+  const el = document.querySelector(`[data-passage="${passageId}"]`);
+  const nodes = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentElement.closest('.passage__anchor')) nodes.push(walker.currentNode);
+  }
+  const text = nodes.map(n => n.data).join('');
+  const start = text.indexOf(quote), end = start + quote.length;
+  if (start < 0) throw new Error('quote not in passage');
+  const range = document.createRange();
+  let pos = 0;
+  for (const node of nodes) {
+    const next = pos + node.data.length;
+    if (start >= pos && start < next) range.setStart(node, start - pos);
+    if (end > pos && end <= next) range.setEnd(node, end - pos);
+    pos = next;
+  }
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}"""
 
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
@@ -186,3 +217,18 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@pytest.fixture
+def indexed_corpus(transactional_db, settings, tmp_path):
+    if not CORPUS.is_dir():
+        pytest.skip(f"sample corpus not found at {CORPUS}")
+    settings.KB_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
+    settings.KB_SEARCH_THESAURUS_TTL = 0
+    dictionary.thesaurus_changed()
+    call_command("load_thesaurus", verbosity=0)
+    call_command("ingest", str(CORPUS), verbosity=0)
+    # The live server reads the index this builds (the ingest's tasks sit in the task queue).
+    assert search_index_rebuild() > 0
+    yield
+    forget_index(settings.KB_SEARCH_INDEX_DIR)

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from kb.models import Annotation, Claim, CrossReference
 from kb.services import claims as claim_services
 from papers.models import Passage, SourceFile
-from tests.e2e.conftest import REPO, login, screenshot, watch_errors
+from tests.e2e.conftest import REPO, SELECT_JS, login, screenshot, watch_errors
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -22,30 +22,6 @@ pytestmark = pytest.mark.e2e
 CORPUS = REPO.parent / "shared" / "corpus"
 COMMENTED = "数字技术与社会治理的融合将产生正负双重影响。"
 CLAIMED = "政府借力数字技术可以为社会治理赋能，推动实现社会治理的数字化转型。"
-
-# Select characters start..end (code points) of a passage's text, across whatever elements wrap them.
-SELECT_JS = """([passageId, quote]) => {
-  const el = document.querySelector(`[data-passage="${passageId}"]`);
-  const nodes = [];
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    if (!walker.currentNode.parentElement.closest('.passage__anchor')) nodes.push(walker.currentNode);
-  }
-  const text = nodes.map(n => n.data).join('');
-  const start = text.indexOf(quote), end = start + quote.length;
-  if (start < 0) throw new Error('quote not in passage');
-  const range = document.createRange();
-  let pos = 0;
-  for (const node of nodes) {
-    const next = pos + node.data.length;
-    if (start >= pos && start < next) range.setStart(node, start - pos);
-    if (end > pos && end <= next) range.setEnd(node, end - pos);
-    pos = next;
-  }
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-}"""
 
 HIGHLIGHTED_JS = """(id) => Array.from(document.querySelectorAll(`mark[data-annotation="${id}"]`))
   .filter(m => !m.parentElement.closest(`mark[data-annotation="${id}"]`))

@@ -9,31 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
-from kb.search import dictionary
-from kb.search.index import forget_index
-from kb.search.service import search_index_rebuild
-from tests.e2e.conftest import REPO, login, screenshot
+from tests.e2e.conftest import login, screenshot
 
 expect = pytest.importorskip("playwright.sync_api").expect
-
-CORPUS = REPO.parent / "shared" / "corpus"
-
-
-@pytest.fixture
-def indexed_corpus(transactional_db, settings, tmp_path):
-    if not CORPUS.is_dir():
-        pytest.skip(f"sample corpus not found at {CORPUS}")
-    settings.KB_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
-    settings.KB_SEARCH_THESAURUS_TTL = 0
-    dictionary.thesaurus_changed()
-    call_command("load_thesaurus", verbosity=0)
-    call_command("ingest", str(CORPUS), verbosity=0)
-    # The live server reads the index this builds (the ingest's tasks sit in the task queue).
-    assert search_index_rebuild() > 0
-    yield
-    forget_index(settings.KB_SEARCH_INDEX_DIR)
 
 
 def _search_from_header(page, query: str) -> None:

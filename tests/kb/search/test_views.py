@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests import factories as f
 from tests.kb.search.conftest import make_paper
 
 
@@ -29,6 +30,18 @@ def test_json_endpoint(indexed, scholar_client):
     assert data["total"] == 3
     assert {h["kind"] for h in data["hits"]} == {"footnote"}
     assert "<mark>数字鸿沟</mark>" in data["hits"][0]["snippet"]
+    # Enough to point at the passage (the reader's passage picker uses it).
+    assert all(
+        h["paper_id"] and h["order"] is not None and h["url"].endswith(f"#p-{h['order']}")
+        for h in data["hits"]
+    )
+
+
+def test_json_endpoint_gives_a_concepts_slug(db, reindex, scholar_client):
+    concept = f.ConceptFactory(label_zh="测试概念甲", slug="ce-shi-jia")
+    reindex()
+    data = scholar_client.get(reverse("kb:search-api"), {"q": "测试概念甲 type:concept"}).json()
+    assert [(h["type"], h["slug"], h["order"]) for h in data["hits"]] == [("concept", concept.slug, None)]
 
 
 def test_fragment_for_htmx(indexed, scholar_client):
