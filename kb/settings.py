@@ -34,6 +34,7 @@ try:
     }
     KB_PUBLIC_READ = env_bool("KB_PUBLIC_READ", True)
     KB_UPLOAD_MAX_MB = env_int("KB_UPLOAD_MAX_MB", 50)
+    KB_UPLOAD_STALLED_MINUTES = env_int("KB_UPLOAD_STALLED_MINUTES", 30)
     KB_SAMPLE_CORPUS = env_str("KB_SAMPLE_CORPUS", str(BASE_DIR.parent / "shared" / "corpus"))
     KB_SEARCH_INDEX_DIR = env_str("KB_SEARCH_INDEX_DIR", str(VAR_DIR / "search-index"))
     KB_SEARCH_THESAURUS_TTL = env_int("KB_SEARCH_THESAURUS_TTL", 30)

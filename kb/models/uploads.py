@@ -8,10 +8,13 @@ admin's corrections, and the paper once published. Writes go through
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,8 +87,19 @@ class Upload(models.Model):
         return self.state == UploadState.PARSED
 
     @property
+    def is_stalled(self) -> bool:
+        """Queued or parsing without progress for ``KB_UPLOAD_STALLED_MINUTES``: the worker
+        stopped mid-parse or its task was lost. The parse reports progress several times."""
+        limit = timedelta(minutes=settings.KB_UPLOAD_STALLED_MINUTES)
+        return self.is_active and self.updated_at is not None and timezone.now() - self.updated_at > limit
+
+    @property
+    def minutes_idle(self) -> int:
+        return int((timezone.now() - self.updated_at).total_seconds() // 60) if self.updated_at else 0
+
+    @property
     def can_retry(self) -> bool:
-        return self.state == UploadState.FAILED and bool(self.file)
+        return (self.state == UploadState.FAILED or self.is_stalled) and bool(self.file)
 
     @property
     def can_discard(self) -> bool:

@@ -353,10 +353,15 @@ def upload_publish(*, upload: Upload, user) -> LoadResult:
 
 @transaction.atomic
 def upload_retry(*, upload: Upload, user) -> Upload:
-    """Queue a failed upload's parse again (say, after the pipeline learned to read such files)."""
+    """Queue a failed or stalled upload's parse again (a failure: say, after the pipeline
+    learned to read such files; stalled: the worker stopped mid-parse).
+
+    Should a stalled parse come back to life after all, its result is dropped (it only
+    finishes an upload still parsing) or equals the new one's: the same file, parsed again.
+    """
     _require_admin(user)
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
-    if upload.state != UploadState.FAILED:
+    if not (upload.state == UploadState.FAILED or upload.is_stalled):
         raise ValidationError(ERROR_STATE % {"state": upload.get_state_display()}, code="state")
     if not upload.file:
         raise ValidationError(ERROR_FILE_MISSING, code="missing")

@@ -6,6 +6,7 @@ the tests that need a job to stay queued switch back to the database backend.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kb.models import AnchorStatus, Upload, UploadState
@@ -535,6 +537,50 @@ def test_retry_from_the_page(admin_client_, admin_user, settings):
     upload.refresh_from_db()
     assert upload.state == UploadState.QUEUED
     assert DBTaskResult.objects.count() == 2
+
+
+def _stall(upload, *, state=UploadState.PARSING, minutes: int) -> None:
+    """As if the worker claimed ``upload`` and then went quiet ``minutes`` ago."""
+    Upload.objects.filter(pk=upload.pk).update(
+        state=state, progress=20, updated_at=timezone.now() - timedelta(minutes=minutes)
+    )
+
+
+def test_a_stalled_parse_can_be_queued_again(admin_user, settings):
+    settings.TASKS = DATABASE
+    settings.KB_UPLOAD_STALLED_MINUTES = 30
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user)
+    _stall(upload, minutes=5)
+    upload.refresh_from_db()
+    assert upload.is_active and not upload.is_stalled and not upload.can_retry
+    with pytest.raises(ValidationError):  # still making progress: leave it alone
+        svc.upload_retry(upload=upload, user=admin_user)
+    _stall(upload, minutes=31)
+    upload.refresh_from_db()
+    assert upload.is_stalled and upload.can_retry and upload.minutes_idle == 31
+    assert svc.upload_retry(upload=upload, user=admin_user).state == UploadState.QUEUED
+    assert DBTaskResult.objects.count() == 2
+    # The new job parses it; the old one, should it wake up, finds nothing to finish.
+    assert svc.upload_parse(upload_id=upload.pk) == UploadState.PARSED
+    assert svc.upload_parse(upload_id=upload.pk) == "skipped"
+    assert Upload.objects.get(pk=upload.pk).state == UploadState.PARSED
+
+
+def test_a_stalled_upload_says_so_beside_its_progress_with_a_retry_button(
+    admin_client_, admin_user, settings
+):
+    settings.TASKS = DATABASE
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user)
+    retry = reverse("kb:upload-retry", args=[upload.pk])
+    fragment = reverse("kb:upload-progress", args=[upload.pk])
+    assert retry not in admin_client_.get(fragment).content.decode()
+    _stall(upload, state=UploadState.QUEUED, minutes=45)
+    html = admin_client_.get(fragment).content.decode()
+    assert "已 45 分钟没有进展" in html and retry in html
+    page = admin_client_.get(upload.get_absolute_url()).content.decode()
+    assert page.count(f'action="{retry}"') == 1  # beside the progress, not twice
+    assert admin_client_.post(retry)["Location"] == upload.get_absolute_url()
+    assert Upload.objects.get(pk=upload.pk).state == UploadState.QUEUED
 
 
 def test_admin_corrects_then_publishes_and_reads_the_paper(admin_client_, parsed_upload):
