@@ -28,7 +28,7 @@ import bisect
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
 SENTENCE_ENDS = frozenset("。！？!?；;\n")
@@ -234,3 +234,50 @@ def anchor(text: str, selector: Selector, *, text_map: TextMap | None = None) ->
     elif has_range and text[start:end] == quote and context_score(text, selector, start, end) == 1.0:
         return Match(start, end, POSITION, 1.0)
     return _exact(text, selector, hint) or _fuzzy(text, selector, hint)
+
+
+# Where an orphan may have gone: for a person to choose, so far looser than ``anchor``.
+CANDIDATE_MIN_SCORE = 60.0
+CANDIDATE_MIN_CHARS = 4
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place in one of several texts that looks like a lost quote."""
+
+    key: int  # which text (the caller's: a passage's ¶ number, say)
+    start: int
+    end: int
+    quote: str  # the text there, which becomes the new quote
+    score: float  # 0-100, rapidfuzz's partial ratio
+
+
+def candidates(
+    exact: str, texts: list[tuple[int, str]], *, limit: int = 3, min_score: float = CANDIDATE_MIN_SCORE
+) -> list[Candidate]:
+    """The ``limit`` best places for ``exact`` among ``texts`` ((key, text) pairs), best first.
+
+    Each text's best-aligned substring (rapidfuzz ``partial_ratio_alignment``) scoring at
+    least ``min_score``; quotes shorter than ``CANDIDATE_MIN_CHARS`` get none (too many
+    places look alike).
+    """
+    if len(exact) < CANDIDATE_MIN_CHARS:
+        return []
+    # The C++ batch scorer picks the texts; only those few are aligned.
+    by_key = dict(texts)
+    best = process.extract(exact, by_key, scorer=fuzz.partial_ratio, score_cutoff=min_score, limit=limit)
+    found = []
+    for _, _, key in best:
+        text = by_key[key]
+        aligned = fuzz.partial_ratio_alignment(exact, text, score_cutoff=min_score)
+        if aligned is None:
+            continue
+        start, end = aligned.dest_start, aligned.dest_end
+        # The alignment is a window as long as the quote; the closest substring may be
+        # shorter or longer (a character dropped or added).
+        refined = _refine(text, exact, start, max(1, round(len(exact) * (100 - min_score) / 100)))
+        if refined is not None:
+            start, end = refined[1], refined[2]
+        found.append(Candidate(key, start, end, text[start:end], round(aligned.score, 1)))
+    found.sort(key=lambda c: (-c.score, c.key))
+    return found

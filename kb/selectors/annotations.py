@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from taggit.models import Tag
 
-from kb.lib import roles
+from kb.lib import anchoring, roles
 from kb.lib.spans import Span
 from kb.models import (
     AnchorStatus,
@@ -173,4 +173,24 @@ def orphan_list(*, user) -> tuple[list[Annotation], list[Evidence]]:
         .select_related("claim__paper", "revision")
         .order_by("claim__paper_id", "pk")
     )
+    _attach_candidates([(a, a.paper_id) for a in annotations] + [(e, e.claim.paper_id) for e in evidence])
     return annotations, evidence
+
+
+# Candidates are looked for for this many orphans of a page at most (a few ms each).
+ORPHAN_CANDIDATES_MAX = 200
+
+
+def _attach_candidates(pairs: list[tuple]) -> None:
+    """Set ``.candidates`` (``kb.lib.anchoring.Candidate``, key = ¶ number) on each orphan of
+    ``pairs`` ((orphan, paper id)): where in its paper's current text the lost quote may have
+    gone. One query for all the papers."""
+    pairs, rest = pairs[:ORPHAN_CANDIDATES_MAX], pairs[ORPHAN_CANDIDATES_MAX:]
+    texts: dict[int, list[tuple[int, str]]] = {}
+    rows = Passage.objects.current().filter(paper_id__in={paper_id for _, paper_id in pairs})
+    for paper_id, order, text in rows.values_list("paper_id", "order", "text"):
+        texts.setdefault(paper_id, []).append((order, text))
+    for target, paper_id in pairs:
+        target.candidates = anchoring.candidates(target.exact, texts.get(paper_id, []))
+    for target, _ in rest:
+        target.candidates = []

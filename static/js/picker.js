@@ -1,7 +1,8 @@
 /* Pickers for the reader's annotator forms, over the search API.
  *
  * [data-picker]: a search box (ARIA combobox) over passages; choosing a hit fills the form's
- * target_paper and target_order fields, which stay editable.
+ * fields named by data-fill-paper and data-fill-order (they stay editable), then focuses
+ * the field named by data-focus-after.
  * [data-concept-suggest]: fills the input's <datalist> with concept identifiers for the term
  * after the last comma (a comma-separated list keeps its head).
  */
@@ -78,12 +79,12 @@
     function choose(index) {
       var hit = hits[index];
       if (!hit) return;
-      form.elements.target_paper.value = hit.paper_id;
-      form.elements.target_order.value = hit.order;
+      if (picker.dataset.fillPaper) form.elements[picker.dataset.fillPaper].value = hit.paper_id;
+      form.elements[picker.dataset.fillOrder].value = hit.order;
       status.textContent = picker.dataset.chosen + plainText(hit.title) + " ¶ " + hit.order;
       input.value = "";
       setOpen(false);
-      form.elements.relation.focus();
+      if (picker.dataset.focusAfter) form.elements[picker.dataset.focusAfter].focus();
     }
 
     function render(body) {

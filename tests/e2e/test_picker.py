@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from kb.models import CrossReference
+from kb.models import AnchorStatus, Annotation, CrossReference
+from kb.services import annotations as annotation_services
 from papers.models import Passage, SourceFile
 from tests.e2e.conftest import SELECT_JS, login, screenshot
 
@@ -68,4 +69,35 @@ def test_editor_picks_a_cross_reference_target_by_searching(
     expect(suggestion.first).to_be_attached()
     values = suggestion.evaluate_all("(options) => options.map((o) => o.value)")
     assert "digital-divide" in values, values
+    assert console_errors == []
+
+
+def test_editor_reattaches_an_orphan_in_one_click(indexed_corpus, editor, page, live_server, console_errors):
+    paper = SourceFile.objects.get(filename__startswith="003_").paper
+    passage = Passage.objects.get(paper=paper, revision__is_current=True, text__contains=SENTENCE)
+    start = passage.text.index(SENTENCE)
+    note = annotation_services.annotation_create(
+        user=editor,
+        passage=passage,
+        start=start,
+        end=start + len(SENTENCE),
+        exact=SENTENCE,
+        body="孤立了",
+        visibility="editors",
+    )
+    # As after a revision that reworded the sentence beyond what re-anchoring accepts.
+    Annotation.objects.filter(pk=note.pk).update(
+        anchor_status=AnchorStatus.ORPHANED, exact="数字技术和社会治理融合会产生正负两方面的影响。"
+    )
+    login(page, live_server, editor)
+    page.goto(f"{live_server.url}/annotations/orphans/")
+    item = page.locator(f"#orphan-annotation-{note.pk}")
+    candidate = item.locator(".orphan-candidates li").first
+    expect(candidate).to_contain_text(f"¶ {passage.order}")
+    screenshot(page, "orphans", full_page=False)
+    candidate.get_by_role("button", name="挂接到这里").click()
+    expect(page.locator(f"#orphan-annotation-{note.pk}")).to_have_count(0)
+    note.refresh_from_db()
+    assert (note.passage_id, note.anchor_status) == (passage.pk, AnchorStatus.MOVED)
+    assert note.exact in passage.text
     assert console_errors == []

@@ -348,6 +348,26 @@ def test_orphan_reattach(paper_with_text, editor, editor_client):
     assert a.history.first().history_change_reason == anchoring_services.REASON_REATTACH
 
 
+def test_orphans_page_offers_where_the_quote_may_have_gone(
+    paper_with_text, editor, editor_client, django_assert_max_num_queries
+):
+    a = _create(editor, paper_with_text, quote="新形态")
+    # The text changed: the quote is gone, a close variant sits in passage 1.
+    Annotation.objects.filter(pk=a.pk).update(anchor_status=AnchorStatus.ORPHANED, exact="不平等新形态")
+    url = reverse("kb:orphan-list")
+    with django_assert_max_num_queries(12):
+        html = editor_client.get(url).content.decode()
+    assert "可能的位置" in html and "¶ 1" in html
+    assert 'name="exact" value="不平等的新形态"' in html
+    response = editor_client.post(
+        reverse("kb:orphan-reattach", args=["annotation", a.pk]), {"order": 1, "exact": "不平等的新形态"}
+    )
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.passage.order, a.exact, a.anchor_status) == (1, "不平等的新形态", "moved")
+    assert "可能的位置" not in editor_client.get(url).content.decode()
+
+
 def test_margin_edit_form_updates_own_annotation(paper_with_text, editor, editor_client, other_editor):
     a = _create(editor, paper_with_text, visibility="editors", body="旧")
     url = reverse("kb:annotation-edit", args=[a.pk])

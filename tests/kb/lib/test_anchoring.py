@@ -157,3 +157,23 @@ def test_property_edits_elsewhere_move_anchor_correctly(case, data):
     assert new[match.start : match.end] == selector.exact
     if new.count(selector.exact) == 1:
         assert (match.start, match.end) == (start + shift, end + shift)
+
+
+def test_candidates_rank_the_places_a_lost_quote_may_have_gone():
+    texts = [
+        (1, "完全无关的一段文字，讲的是别的事情。"),
+        (2, "上文。数字技术和社会治理融合会产生正负两方面影响。下文。"),
+        (3, "前言。数字技术与社会治理的融合将产生正负双重影响。后记。"),
+    ]
+    found = a.candidates("数字技术与社会治理的融合将产生正负双重的影响。", texts)
+    assert [c.key for c in found] == [3, 2]
+    best = found[0]
+    assert best.quote == texts[2][1][best.start : best.end] == "数字技术与社会治理的融合将产生正负双重影响。"
+    assert best.score > found[1].score >= a.CANDIDATE_MIN_SCORE
+
+
+def test_candidates_need_a_quote_long_enough_and_a_close_enough_text():
+    texts = [(1, "数字鸿沟是数字时代社会不平等的新形态。")]
+    assert a.candidates("数字", texts) == []
+    assert a.candidates("平台经济的反垄断监管", texts) == []
+    assert a.candidates("数字鸿沟是新形态", [], limit=3) == []
