@@ -14,3 +14,11 @@ def upload_parse_task(upload_id: int) -> str:
     from kb.services.uploads import upload_parse
 
     return upload_parse(upload_id=upload_id)
+
+
+@task()
+def upload_publish_task(upload_id: int, user_id: int) -> str:
+    """Publish one parsed admin upload as ``user_id`` (see ``kb.services.uploads``)."""
+    from kb.services.uploads import upload_publish_run
+
+    return upload_publish_run(upload_id=upload_id, user_id=user_id)

@@ -22,12 +22,13 @@ class UploadState(models.TextChoices):
     QUEUED = "queued", _("排队中")
     PARSING = "parsing", _("解析中")
     PARSED = "parsed", _("待发布")
+    PUBLISHING = "publishing", _("发布中")
     FAILED = "failed", _("失败")
     PUBLISHED = "published", _("已发布")
     DISCARDED = "discarded", _("已放弃")
 
 
-ACTIVE_STATES = (UploadState.QUEUED, UploadState.PARSING)
+ACTIVE_STATES = (UploadState.QUEUED, UploadState.PARSING, UploadState.PUBLISHING)
 
 
 class UploadQuerySet(models.QuerySet):
@@ -103,4 +104,6 @@ class Upload(models.Model):
 
     @property
     def can_discard(self) -> bool:
+        if self.state == UploadState.PUBLISHING:  # the worker is saving it: only when stalled
+            return self.is_stalled
         return self.state not in (UploadState.PUBLISHED, UploadState.DISCARDED)

@@ -13,11 +13,16 @@ Contract:
 - ``upload_update_preview(*, upload, user, **corrections)`` stores the admin's
   corrections of the metadata (title, subtitle, title_en, authors, year,
   venue, doi, keywords) while the upload awaits publishing.
-- ``upload_publish(*, upload, user)`` parses the stored file again (the
-  pipeline is pure, so it is the previewed result), applies the corrections
+- ``upload_publish_request(*, upload, user)`` (the publish button): parsed →
+  publishing, and enqueues ``upload_publish_task``, which runs
+  ``upload_publish_run`` in the worker.
+- ``upload_publish(*, upload, user)`` publishes now: parses the stored file again
+  (the pipeline is pure, so it is the previewed result), applies the corrections
   and saves through ``paper_load``, all in one transaction: a failure leaves no
-  paper rows and the upload still awaiting publishing.
-- ``upload_retry(*, upload, user)`` queues a failed upload's parse again.
+  paper rows and the upload still awaiting publishing (in the worker, with the
+  reason in ``error``).
+- ``upload_retry(*, upload, user)`` queues a failed upload's parse again, or a
+  stalled one's parse or publication.
 - ``upload_discard(*, upload, user)`` gives up an upload that is not published.
 Only admins may call any of them (``PermissionDenied`` otherwise).
 """
@@ -42,7 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from kb.lib.roles import is_admin
 from kb.models import Upload, UploadState
 from kb.services.loading import LoadResult, max_upload_bytes, paper_load
-from kb.tasks import upload_parse_task
+from kb.tasks import upload_parse_task, upload_publish_task
 from papers.ingest import IngestError, ParsedPaper, parse_bytes
 from papers.ingest.types import AuthorInfo
 from papers.models import PaperStatus
@@ -68,6 +73,8 @@ ERROR_DUPLICATE_IN_BATCH = _("%(name)s：与同批次的另一个文件内容相
 ERROR_STATE = _("此上传的状态为“%(state)s”，无法执行该操作。")
 ERROR_FILE_MISSING = _("上传的文件已不存在，请重新上传。")
 ERROR_UNEXPECTED = _("解析时发生意外错误，文件未能读取；请检查文件或联系维护者。")
+ERROR_UNEXPECTED_PUBLISH = _("发布时发生意外错误，论文未保存；请重试或联系维护者。")
+ERROR_PUBLISHER = _("发起发布的管理员账号已不可用，论文未保存；请重新发布。")
 ERROR_UNKNOWN_FIELD = _("不可修改的字段：%(fields)s")
 ERROR_TOO_LONG = _("最多 %(limit)s 个字符。")
 ERROR_YEAR = _("年份应在 1000 到 2100 之间。")
@@ -78,6 +85,7 @@ MESSAGE_QUEUED = _("等待后台任务处理…")
 MESSAGE_READING = _("正在读取文件…")
 MESSAGE_PARSING = _("正在解析：清理文本、识别结构与元数据…")
 MESSAGE_PREVIEW = _("正在生成预览…")
+MESSAGE_PUBLISHING = _("正在发布：保存论文，识别概念，生成交叉引用建议…")
 MESSAGE_PARSED = _("解析完成，请检查预览后发布。")
 
 
@@ -320,10 +328,10 @@ def _delete_file(name: str) -> None:
 
 @transaction.atomic
 def upload_publish(*, upload: Upload, user) -> LoadResult:
-    """Save the upload as a published paper (new, unchanged or a new revision); all or nothing."""
+    """Save the upload as a published paper (new, unchanged or a new revision) now; all or nothing."""
     _require_admin(user)
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
-    if upload.state != UploadState.PARSED:
+    if upload.state not in (UploadState.PARSED, UploadState.PUBLISHING):
         raise ValidationError(ERROR_STATE % {"state": upload.get_state_display()}, code="state")
     try:
         data = _stored_bytes(upload)
@@ -342,13 +350,68 @@ def upload_publish(*, upload: Upload, user) -> LoadResult:
     upload.state = UploadState.PUBLISHED
     upload.paper_id = result.paper_id
     upload.outcome = result.status
+    upload.progress = 100
     upload.message = ""
+    upload.error = ""
     upload.finished_at = timezone.now()
     # The paper's SourceFile holds the bytes now (or already did, when unchanged).
     name, upload.file = upload.file.name, ""
     upload.save()
     transaction.on_commit(partial(_delete_file, name))
     return result
+
+
+@transaction.atomic
+def upload_publish_request(*, upload: Upload, user) -> Upload:
+    """Queue the publication of a parsed upload (a large PDF takes a while to save)."""
+    _require_admin(user)
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.state != UploadState.PARSED:
+        raise ValidationError(ERROR_STATE % {"state": upload.get_state_display()}, code="state")
+    if not upload.file:
+        raise ValidationError(ERROR_FILE_MISSING, code="missing")
+    return _queue_publish(upload, user)
+
+
+def _queue_publish(upload: Upload, user) -> Upload:
+    upload.state = UploadState.PUBLISHING
+    upload.progress = 10
+    upload.message = str(MESSAGE_PUBLISHING)
+    upload.error = ""
+    upload.save()
+    result = upload_publish_task.enqueue(upload_id=upload.pk, user_id=user.pk)
+    Upload.objects.filter(pk=upload.pk).update(task_id=str(result.id)[:64])
+    upload.refresh_from_db()
+    return upload
+
+
+def upload_publish_run(*, upload_id: int, user_id: int) -> str:
+    """The worker's half of publishing: returns the upload's new state, or ``skipped``.
+
+    A failure (the file changed meanwhile, the text no longer loads) puts the upload
+    back to awaiting publication with the reason in ``error``; nothing is half saved.
+    """
+    from django.contrib.auth import get_user_model
+
+    upload = Upload.objects.filter(pk=upload_id, state=UploadState.PUBLISHING).first()
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if upload is None:
+        return "skipped"  # discarded or published meanwhile
+    try:
+        if user is None:
+            raise PermissionDenied
+        upload_publish(upload=upload, user=user)
+    except (ValidationError, PermissionDenied) as exc:
+        error = exc.messages[0] if isinstance(exc, ValidationError) else str(ERROR_PUBLISHER)
+    except Exception:
+        logger.exception("Publishing upload %s (%s) failed unexpectedly", upload_id, upload.filename)
+        error = str(ERROR_UNEXPECTED_PUBLISH)
+    else:
+        return UploadState.PUBLISHED.value
+    Upload.objects.filter(pk=upload_id, state=UploadState.PUBLISHING).update(
+        state=UploadState.PARSED, progress=100, message="", error=error[:5000], updated_at=timezone.now()
+    )
+    return UploadState.PARSED.value
 
 
 @transaction.atomic
@@ -363,6 +426,8 @@ def upload_retry(*, upload: Upload, user) -> Upload:
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
     if not (upload.state == UploadState.FAILED or upload.is_stalled):
         raise ValidationError(ERROR_STATE % {"state": upload.get_state_display()}, code="state")
+    if upload.state == UploadState.PUBLISHING:
+        return _queue_publish(upload, user)
     if not upload.file:
         raise ValidationError(ERROR_FILE_MISSING, code="missing")
     upload.state = UploadState.QUEUED

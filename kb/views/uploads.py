@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kb.forms.uploads import CorrectionForm, UploadForm
+from kb.models import UploadState
 from kb.selectors import uploads as selectors
 from kb.services import uploads as services
 from kb.views.common import button_post, form_save
@@ -101,14 +102,18 @@ PUBLISHED = {
 @admin_required
 def upload_publish(request, pk: int):
     upload = selectors.upload_get(pk=pk, with_preview=False)
-    result = button_post(
+    queued = button_post(
         request,
-        lambda data: services.upload_publish(upload=upload, user=request.user),
-        success=lambda result: str(PUBLISHED.get(result.status, _("已发布。"))),
+        lambda data: services.upload_publish_request(upload=upload, user=request.user),
+        success=lambda queued: str(
+            PUBLISHED.get(queued.outcome, _("已发布。"))
+            if queued.state == UploadState.PUBLISHED
+            else _("正在后台发布，完成后自动打开论文。")
+        ),
     )
-    if result is None:
-        return redirect(upload)
-    return redirect("papers:paper-detail", pk=result.paper_id)
+    if queued is not None and queued.state == UploadState.PUBLISHED and queued.paper_id:
+        return redirect("papers:paper-detail", pk=queued.paper_id)
+    return redirect(upload)
 
 
 @require_POST

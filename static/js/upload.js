@@ -1,7 +1,8 @@
 /* Admin upload: while a parse is queued or running, poll the progress fragment
    every second and swap it in. The fragment is the same partial the page
    includes (kb/_upload_progress.html). When a job finishes inside a
-   [data-reload-when-done] region, the page reloads to show the preview.
+   [data-reload-when-done] region, the page reloads to show the preview; when a
+   publication finishes, the browser opens the paper.
    Without JavaScript the partial's refresh link does the same. */
 (function () {
   "use strict";
@@ -33,9 +34,12 @@
           if (!fresh) {
             throw new Error("no progress fragment");
           }
+          var wasPublishing = element.getAttribute("data-state") === "publishing";
           element.replaceWith(fresh);
           if (fresh.getAttribute("data-active") === "true") {
             poll(fresh, INTERVAL);
+          } else if (wasPublishing && fresh.getAttribute("data-paper-url")) {
+            window.location.assign(fresh.getAttribute("data-paper-url")); // published: read it
           } else if (fresh.closest("[data-reload-when-done]")) {
             window.location.reload();
           }

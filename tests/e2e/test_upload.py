@@ -110,6 +110,19 @@ def upload_and_wait_for_preview(page, live_server, path: Path, name: str) -> Upl
     return upload
 
 
+def publish_and_wait_for_the_paper(page, name: str) -> None:
+    """Click publish: the worker saves the paper while the page shows progress, then opens it."""
+    with page.expect_navigation():
+        page.click("form[action$='/publish/'] button")
+    expect(page.locator(".upload-progress--publishing")).to_be_visible()
+    expect(page.locator(".upload-progress__message")).to_contain_text("正在发布")
+    screenshot(page, f"{name}-publishing")
+    run_db_worker("e2e-worker")
+    # The progress script sees the finished job and opens the paper; no clicking here.
+    paper = Paper.objects.get()
+    expect(page).to_have_url(re.compile(re.escape(paper.get_absolute_url()) + "$"))
+
+
 def test_admin_uploads_a_text_corrects_it_publishes_and_reads_it(admin_page, live_server, tmp_path):
     page = admin_page
     source = tmp_path / "制度逻辑.txt"
@@ -126,10 +139,8 @@ def test_admin_uploads_a_text_corrects_it_publishes_and_reads_it(admin_page, liv
         page.click("form.upload-meta button[type=submit]")
     expect(page.locator("#id_title")).to_have_value("数字治理的制度逻辑")
 
-    with page.expect_navigation():
-        page.click("form[action$='/publish/'] button")
+    publish_and_wait_for_the_paper(page, "upload-txt")
     paper = Paper.objects.get()
-    assert page.url.endswith(paper.get_absolute_url())
     expect(page.locator("h1.paper-head__title")).to_have_text("数字治理的制度逻辑")
     expect(page.locator(".paper-head__subtitle")).to_contain_text("一个分析框架")
     expect(page.locator(".paper-body")).to_contain_text("治理主体、治理工具与治理过程都在发生变化")
@@ -177,10 +188,7 @@ def test_admin_uploads_the_sample_pdf_and_publishes_a_readable_paper(admin_page,
 
     upload_and_wait_for_preview(page, live_server, SAMPLE_PDF, "upload-pdf")
     expect(page.locator(".upload-preview")).to_contain_text("支路汇入型道路")
-    with page.expect_navigation():
-        page.click("form[action$='/publish/'] button")
-    paper = Paper.objects.get()
-    assert page.url.endswith(paper.get_absolute_url())
+    publish_and_wait_for_the_paper(page, "upload-pdf")
     expect(page.locator("h1.paper-head__title")).not_to_be_empty()
     expect(page.locator(".paper-body")).to_contain_text(re.compile("车流量"))
     assert page.locator(".paper-body p").count() > 10

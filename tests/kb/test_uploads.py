@@ -272,6 +272,82 @@ def test_publish_saves_a_published_paper_and_links_it(parsed_upload, admin_user,
     assert SourceFile.objects.get().uploaded_by == admin_user
 
 
+@pytest.fixture
+def worker(settings, monkeypatch):
+    """The database task backend, and a function running its worker until the queue is empty."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    settings.TASKS = DATABASE
+    return run_db_worker
+
+
+def test_publishing_runs_in_the_worker_with_progress(admin_user, admin_client_, worker, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user)
+    settings.TASKS = DATABASE
+    response = admin_client_.post(reverse("kb:upload-publish", args=[upload.pk]))
+    assert response["Location"] == upload.get_absolute_url()  # not the paper yet
+    upload.refresh_from_db()
+    assert (upload.state, upload.is_active, Paper.objects.count()) == (UploadState.PUBLISHING, True, 0)
+    fragment = admin_client_.get(reverse("kb:upload-progress", args=[upload.pk])).content.decode()
+    assert "发布中" in fragment and "<progress" in fragment and "data-paper-url" not in fragment
+    assert not upload.can_discard and not upload.can_publish
+    worker()
+    upload.refresh_from_db()
+    paper = Paper.objects.get()
+    assert (upload.state, upload.paper, paper.status) == (UploadState.PUBLISHED, paper, PaperStatus.PUBLISHED)
+    fragment = admin_client_.get(reverse("kb:upload-progress", args=[upload.pk])).content.decode()
+    assert f'data-paper-url="{paper.get_absolute_url()}"' in fragment
+
+
+def test_a_publication_that_fails_in_the_worker_goes_back_with_the_reason(
+    admin_user, admin_client_, worker, monkeypatch
+):
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user)
+    worker()
+    svc.upload_publish_request(upload=upload, user=admin_user)
+
+    def broken(**kwargs):
+        Paper.objects.create(title="半途")  # written, then rolled back with the failure
+        raise ValidationError("数据库出错")
+
+    monkeypatch.setattr(svc, "paper_load", broken)
+    worker()
+    upload.refresh_from_db()
+    assert (upload.state, upload.error) == (UploadState.PARSED, "数据库出错")
+    assert Paper.objects.count() == 0
+    html = admin_client_.get(upload.get_absolute_url()).content.decode()
+    assert "发布未成功：数据库出错" in html
+    assert reverse("kb:upload-publish", args=[upload.pk]) in html  # try again
+
+
+def test_a_stalled_publication_is_queued_again_and_runs_once(admin_user, worker, settings):
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user)
+    worker()
+    svc.upload_publish_request(upload=upload, user=admin_user)
+    Upload.objects.filter(pk=upload.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    upload.refresh_from_db()
+    assert upload.is_stalled and upload.can_retry and upload.can_discard
+    assert svc.upload_retry(upload=upload, user=admin_user).state == UploadState.PUBLISHING
+    worker()  # both jobs: the first publishes, the second finds nothing to do
+    upload.refresh_from_db()
+    assert (upload.state, Paper.objects.count()) == (UploadState.PUBLISHED, 1)
+    assert svc.upload_publish_run(upload_id=upload.pk, user_id=admin_user.pk) == "skipped"
+
+
+def test_only_a_parsed_upload_can_be_queued_for_publication(admin_user, worker, scholar):
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user)
+    with pytest.raises(ValidationError):  # still queued for parsing
+        svc.upload_publish_request(upload=upload, user=admin_user)
+    worker()
+    with pytest.raises(PermissionDenied):
+        svc.upload_publish_request(upload=upload, user=scholar)
+    svc.upload_publish_request(upload=upload, user=admin_user)
+    with pytest.raises(ValidationError):  # twice
+        svc.upload_publish_request(upload=upload, user=admin_user)
+
+
 def test_publish_applies_the_corrections(parsed_upload, admin_user):
     svc.upload_update_preview(
         upload=parsed_upload,
