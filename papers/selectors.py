@@ -83,6 +83,14 @@ def _citation_spans(passage: Passage) -> list[Span]:
     return spans
 
 
+def paper_for_citation(*, paper_id: int, user) -> Paper:
+    """A paper the user may see, with its authors in order (404 otherwise)."""
+    paper = Paper.objects.visible_to(user).prefetch_related(_authorships()).filter(pk=paper_id).first()
+    if paper is None:
+        raise Http404("no such paper")
+    return paper
+
+
 def paper_reader(*, paper_id: int, user) -> Reader:
     """Everything the reader page shows, in a fixed number of queries."""
     paper = Paper.objects.visible_to(user).prefetch_related(_authorships()).filter(pk=paper_id).first()

@@ -9,5 +9,6 @@ app_name = "papers"
 urlpatterns = [
     path("", views.paper_list, name="paper-list"),
     path("<int:pk>/", views.paper_detail, name="paper-detail"),
+    path("<int:pk>/cite.<str:fmt>", views.paper_cite, name="paper-cite"),
     path("authors/<int:pk>/", views.author_detail, name="author-detail"),
 ]
