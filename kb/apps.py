@@ -27,6 +27,12 @@ class KbConfig(AppConfig):
         register_overlay(reader_annotations)
         if reanchor_after_save not in AFTER_SAVE:
             AFTER_SAVE.append(reanchor_after_save)
+        # Search: corrected metadata is copied into every document of the paper.
+        from kb.search.service import search_index_after_metadata
+        from papers.services.metadata import AFTER_UPDATE
+
+        if search_index_after_metadata not in AFTER_UPDATE:
+            AFTER_UPDATE.append(search_index_after_metadata)
 
 
 class TanyuanAdminConfig(admin_apps.AdminConfig):

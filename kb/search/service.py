@@ -6,7 +6,11 @@
 
 ``search_index_enqueue`` runs the task once the current transaction commits,
 so the worker sees the rows; the worker reindexes the object (or removes it,
-if it is gone) within a second or two. A paper's documents are replaced as a
+if it is gone) within a second or two. The services that write searchable
+things call it: annotations (create, reply, edit, delete, import, re-attach,
+restore), claims and evidence, concepts (create, edit, merge, thesaurus load),
+mentions (detect, add, reject, restore: passages carry concept ids), paper loads
+(``AFTER_SAVE``) and metadata corrections (``papers.services.metadata.AFTER_UPDATE``). A paper's documents are replaced as a
 whole (metadata, passages, claims, annotations), since its status, title,
 year and authors are copied into all of them.
 """
@@ -82,6 +86,33 @@ def search_index_enqueue(*, obj) -> None:
         thesaurus_changed()
     kind, pk = target
     transaction.on_commit(lambda: search_index_object_task.enqueue(kind, pk))
+
+
+def searchable(obj) -> bool:
+    """Whether ``obj`` has documents in the index (directly or through its paper, claim, passage)."""
+    return isinstance(obj, Author) or _target(obj) is not None
+
+
+# More papers than this changed at once (a thesaurus edit found a word everywhere): one
+# rebuild instead of a task per paper.
+PAPER_TASKS_MAX = 200
+
+
+def search_index_enqueue_papers(*, paper_ids) -> None:
+    """Reindex these papers (all their documents) once the current transaction commits."""
+    from kb.search.tasks import search_index_object_task, search_index_rebuild_task
+
+    paper_ids = sorted(set(paper_ids))
+    if len(paper_ids) > PAPER_TASKS_MAX:
+        transaction.on_commit(search_index_rebuild_task.enqueue)
+        return
+    for paper_id in paper_ids:
+        transaction.on_commit(lambda pk=paper_id: search_index_object_task.enqueue("paper", pk))
+
+
+def search_index_after_metadata(paper) -> None:
+    """``papers.services.metadata`` hook: a paper's title, authors or year changed."""
+    search_index_enqueue(obj=paper)
 
 
 def search_index_after_load(outcome) -> None:

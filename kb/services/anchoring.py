@@ -28,6 +28,7 @@ from django.db import transaction
 
 from kb.lib import anchoring, roles
 from kb.models import AnchorStatus, Annotation, Evidence
+from kb.search.service import search_index_enqueue
 from papers.models import Paper, Passage, TextRevision
 
 SELECTION_EMPTY = "请选择一段文字。"
@@ -195,3 +196,5 @@ def target_reattach(*, target, passage: Passage, exact: str, user) -> None:
     for name, value in fields.items():
         setattr(target, name, value)
     _save(target, user=user, reason=REASON_REATTACH)
+    # Bulk re-anchoring after a revision needs none: the paper is reindexed as a whole.
+    search_index_enqueue(obj=target)

@@ -26,6 +26,7 @@ from django.db import transaction
 from kb.lib import roles
 from kb.lib.markdown import render_markdown
 from kb.models import Annotation, Concept, Motivation, Visibility
+from kb.search.service import search_index_enqueue
 from kb.services.anchoring import NOT_EDITOR, target_from_selection
 from papers.models import Passage
 
@@ -73,6 +74,7 @@ def _save(annotation: Annotation, *, user, tags: list[str] | None = None, reason
     annotation.save()
     if tags is not None:
         annotation.tags.set(tags, clear=True)
+    search_index_enqueue(obj=annotation)
     return annotation
 
 
@@ -172,5 +174,7 @@ def annotation_delete(*, user, annotation: Annotation) -> None:
     annotation._history_user = user
     for reply in annotation.replies.all():
         reply._history_user = user
+        search_index_enqueue(obj=reply)  # before the delete: the task finds the row gone
         reply.delete()
+    search_index_enqueue(obj=annotation)
     annotation.delete()

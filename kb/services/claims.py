@@ -28,6 +28,7 @@ from django.utils import timezone
 from kb.lib import roles
 from kb.models import Claim, ClaimKind, ClaimStatus, Concept, CrossReference, CrossRefStatus, Evidence
 from kb.models.claims import CLAIM_RELATIONS
+from kb.search.service import search_index_enqueue, searchable
 from kb.services.anchoring import NOT_EDITOR, target_from_selection
 from kb.services.crossrefs import crossref_create
 from papers.models import Paper, Passage
@@ -54,6 +55,8 @@ def _save(obj, *, user, reason: str = "", exclude: Iterable[str] = ()):
         obj._change_reason = reason
     obj.full_clean(exclude=list(exclude))
     obj.save()
+    if searchable(obj):
+        search_index_enqueue(obj=obj)
     return obj
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from kb.lib import roles
 from kb.lib.markdown import render_markdown
 from kb.models import Annotation, Claim, CrossReference, Evidence
+from kb.search.service import search_index_enqueue, searchable
 
 NOT_EDITOR = "只有编辑可以恢复历史版本。"
 WRONG_OBJECT = "该历史记录不属于此对象。"
@@ -79,4 +80,6 @@ def history_restore(*, user, model: type, pk: int, history_id: int):
         instance.tags.set(list(instance.tag_list), clear=True)
     if isinstance(instance, Claim):
         instance.concepts.set([row.concept_id for row in record.concepts.all()])
+    if searchable(instance):
+        search_index_enqueue(obj=instance)
     return instance

@@ -23,6 +23,7 @@ from django.db.models import Count, Max
 
 from kb.lib.conceptmatch import ConceptMatcher
 from kb.models import Concept, Mention, MentionOrigin, MentionStatus
+from kb.search.service import search_index_enqueue, search_index_enqueue_papers
 from papers.models import Passage, PassageKind
 
 CONTEXT_CHARS = 8
@@ -73,15 +74,26 @@ def _was_rejected(contexts, prefix: str, suffix: str) -> bool:
 
 @transaction.atomic
 def mentions_detect(*, passages: Iterable[Passage], concept_ids: set[int] | None = None) -> int:
-    """Re-detect automatic mentions in ``passages`` (optionally only of ``concept_ids``). Returns the count."""
+    """Re-detect automatic mentions in ``passages`` (optionally only of ``concept_ids``). Returns the count.
+
+    The papers whose mentions changed are reindexed (their passages carry concept ids).
+    """
+    count, changed = _detect(passages, concept_ids)
+    search_index_enqueue_papers(paper_ids=changed)
+    return count
+
+
+def _detect(passages: Iterable[Passage], concept_ids: set[int] | None) -> tuple[int, set[int]]:
+    """``mentions_detect`` without the reindexing: (new mentions, ids of the papers that changed)."""
     passages = [p for p in passages if p.kind not in SKIPPED_KINDS]
     if not passages:
-        return 0
+        return 0, set()
     matcher = thesaurus_matcher()
     ids = [p.pk for p in passages]
     stale = Mention.objects.filter(passage_id__in=ids, origin=MentionOrigin.AUTO, status=MentionStatus.ACTIVE)
     if concept_ids is not None:
         stale = stale.filter(concept_id__in=concept_ids)
+    changed = set(stale.values_list("passage__paper_id", flat=True).distinct())
     stale.delete()
     paper_ids = {p.paper_id for p in passages}
     kept = Mention.objects.filter(passage__paper_id__in=paper_ids).exclude(
@@ -119,7 +131,7 @@ def mentions_detect(*, passages: Iterable[Passage], concept_ids: set[int] | None
                 )
             )
     Mention.objects.bulk_create(new, batch_size=500)
-    return len(new)
+    return len(new), changed | {m.passage.paper_id for m in new}
 
 
 def mentions_detect_paper(*, paper) -> int:
@@ -128,14 +140,16 @@ def mentions_detect_paper(*, paper) -> int:
 
 def mentions_detect_all(*, concept_ids: set[int] | None = None, batch: int = 2000) -> int:
     """After a thesaurus change: re-detect in every current passage, in batches."""
-    total = 0
+    total, changed = 0, set()
     qs = Passage.objects.current().exclude(kind__in=SKIPPED_KINDS).order_by("pk")
     last = 0
     while True:
         chunk = list(qs.filter(pk__gt=last)[:batch])
         if not chunk:
+            search_index_enqueue_papers(paper_ids=changed)
             return total
-        total += mentions_detect(passages=chunk, concept_ids=concept_ids)
+        count, papers = _detect(chunk, concept_ids)
+        total, changed = total + count, changed | papers
         last = chunk[-1].pk
 
 
@@ -148,6 +162,7 @@ def mention_reject(*, mention: Mention, user) -> Mention:
         mention.prefix, mention.suffix = _context(mention.passage.text, mention.start, mention.end)
     mention.full_clean()
     mention.save()
+    search_index_enqueue(obj=mention)
     return mention
 
 
@@ -156,6 +171,7 @@ def mention_restore(*, mention: Mention, user) -> Mention:
     mention.status = MentionStatus.ACTIVE
     mention.full_clean()
     mention.save()
+    search_index_enqueue(obj=mention)
     return mention
 
 
@@ -177,6 +193,7 @@ def mention_create(*, passage: Passage, concept: Concept, start: int, end: int, 
         existing.origin = MentionOrigin.MANUAL
         existing.created_by = user
         existing.save()
+        search_index_enqueue(obj=existing)
         return existing
     prefix, suffix = _context(passage.text, start, end)
     mention = Mention(
@@ -192,4 +209,5 @@ def mention_create(*, passage: Passage, concept: Concept, start: int, end: int, 
     )
     mention.full_clean()
     mention.save()
+    search_index_enqueue(obj=mention)
     return mention

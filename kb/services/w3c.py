@@ -28,6 +28,7 @@ from django.urls import reverse
 from kb.lib import anchoring, roles
 from kb.lib.markdown import render_markdown
 from kb.models import AnchorStatus, Annotation, Motivation, Visibility
+from kb.search.service import search_index_enqueue
 from kb.services.anchoring import NOT_EDITOR
 from kb.services.annotations import MAX_TAG_LENGTH, MAX_TAGS, clean_tags
 from papers.models import Paper, Passage, TextRevision
@@ -256,6 +257,7 @@ def annotations_import(*, paper: Paper, data, user, visibility: str = Visibility
         annotation.full_clean(exclude=["tags"])
         annotation.save()
         annotation.tags.set(tags)
+        search_index_enqueue(obj=annotation)
         entry = ImportItem(index, exact, "" if annotation.passage_id else NOT_ANCHORED, annotation)
         (report.anchored if annotation.passage_id else report.orphaned).append(entry)
     return report

@@ -1,6 +1,13 @@
-"""Admins correcting a paper's metadata."""
+"""Admins correcting a paper's metadata.
+
+``AFTER_UPDATE`` holds what must follow a change (the knowledge layer registers the
+search index there: titles, years and authors are copied into every document of the
+paper); ``papers`` calls it without knowing what it is.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -26,6 +33,9 @@ EDITABLE_FIELDS = (
 )
 
 
+AFTER_UPDATE: list[Callable[[Paper], None]] = []
+
+
 @transaction.atomic
 def paper_update_metadata(*, paper: Paper, user, **changes) -> Paper:
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -37,4 +47,6 @@ def paper_update_metadata(*, paper: Paper, user, **changes) -> Paper:
         paper.doi = None
     paper.full_clean()
     paper.save()
+    for hook in AFTER_UPDATE:
+        hook(paper)
     return paper

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from kb.lib.conceptmatch import fold_term
 from kb.models import Concept, Mention
 from kb.models.concepts import ConceptCandidate
+from kb.search.service import search_index_enqueue, search_index_enqueue_papers
 from kb.services.mentions import concept_terms, mentions_detect_all
 
 CONCEPT_LABEL_TAKEN = "已有同名概念：{label}"
@@ -95,6 +96,7 @@ def concept_create(
         concept.related.set(related)
     if detect:
         mentions_detect_all(concept_ids={concept.pk})
+    search_index_enqueue(obj=concept)
     return concept
 
 
@@ -137,6 +139,7 @@ def concept_update(
         concept.related.set([c for c in related if c.pk != concept.pk])
     if detect and set(map(fold_term, concept_terms(concept))) != before:
         mentions_detect_all(concept_ids={concept.pk})
+    search_index_enqueue(obj=concept)
     return concept
 
 
@@ -200,6 +203,11 @@ def concept_merge(*, source: Concept, target: Concept, user=None) -> Concept:
         )
         if tuple(span) in existing
     ]
+    # Passages and claims carry concept ids in the index: their papers and claims are redone.
+    papers = set(
+        Mention.objects.filter(concept=source).values_list("passage__paper_id", flat=True).distinct()
+    )
+    claims = list(source.claims.all())
     Mention.objects.filter(pk__in=doubled).delete()
     Mention.objects.filter(concept=source).update(concept=target)
     Concept.objects.filter(broader=source).exclude(pk=target.pk).update(broader=target)
@@ -226,4 +234,7 @@ def concept_merge(*, source: Concept, target: Concept, user=None) -> Concept:
     source.broader = None
     source.full_clean()
     source.save()
+    search_index_enqueue_papers(paper_ids=papers)
+    for obj in (*claims, source, target):  # the merged concept's document goes
+        search_index_enqueue(obj=obj)
     return target

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from kb.models import Concept
+from kb.search.service import search_index_enqueue
 from kb.services.concepts.editing import check_broader, clean_aliases
 from kb.services.mentions import mentions_detect_all
 from papers.models import Passage, PassageKind, SourceFile
@@ -118,5 +119,7 @@ def thesaurus_load(*, data: dict | None = None, user=None) -> dict[str, int]:
             concept.related.add(*missing)
     if changed_ids:
         stats["mentions"] = mentions_detect_all(concept_ids=changed_ids)
+        for concept in Concept.objects.filter(pk__in=changed_ids):
+            search_index_enqueue(obj=concept)
     stats["definition_sources"] = definition_sources_resolve()
     return dict(stats)
