@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from kb.lib.params import int_or_none
 from papers import cite, selectors
-from papers.access import reader_required
+from papers.access import admin_required, reader_required
+from papers.forms import PaperMetadataForm
+from papers.services.metadata import paper_update_metadata
 
 # Export formats: (content type, file extension, render(work, key)).
 CITE_FORMATS = {
@@ -67,3 +73,24 @@ def author_detail(request, pk: int):
     return render(
         request, "papers/author_detail.html", {"author": author, "papers": papers, "coauthors": coauthors}
     )
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def paper_edit(request, pk: int):
+    """Admins correct a paper's metadata and author list."""
+    paper = selectors.paper_for_citation(paper_id=pk, user=request.user)
+    if request.method == "GET":
+        form = PaperMetadataForm.for_paper(paper)
+    else:
+        form = PaperMetadataForm(request.POST)
+        if form.is_valid():
+            try:
+                paper_update_metadata(paper=paper, user=request.user, **form.changes())
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("元数据已保存。"))
+                return redirect(paper)
+    return render(request, "papers/paper_edit.html", {"paper": paper, "form": form})

@@ -50,6 +50,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "papers:paper-list": (READ, READ),
     "papers:paper-detail": (READ, READ),
     "papers:paper-cite": (READ, READ),
+    "papers:paper-edit": (ADMIN, ADMIN),
     "papers:author-detail": (READ, READ),
     # concepts, comparison, graphs, cross-references
     "kb:concept-list": (READ, READ),
@@ -183,6 +184,7 @@ def world(paper_with_text, editor, admin_user):
     kwargs_by_name = {
         "papers:paper-detail": {"pk": paper.pk},
         "papers:paper-cite": {"pk": paper.pk, "fmt": "ris"},
+        "papers:paper-edit": {"pk": paper.pk},
         "papers:author-detail": {"pk": paper.authorships.first().author_id},
         "kb:concept-candidate-decide": {"pk": candidate.pk, "action": "dismiss"},
         "kb:mention-reject": {"pk": mention.pk},

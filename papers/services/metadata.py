@@ -7,11 +7,19 @@ paper); ``papers`` calls it without knowing what it is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from papers.models import Paper
+from papers.models import Author, Authorship, Paper
+
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+AUTHOR_DUPLICATE = _("作者重复：%(name)s")
+AUTHOR_TOO_LONG = _("作者姓名最多 200 个字符。")
 
 EDITABLE_FIELDS = (
     "title",
@@ -37,7 +45,9 @@ AFTER_UPDATE: list[Callable[[Paper], None]] = []
 
 
 @transaction.atomic
-def paper_update_metadata(*, paper: Paper, user, **changes) -> Paper:
+def paper_update_metadata(*, paper: Paper, user, authors: list[str] | None = None, **changes) -> Paper:
+    """Set the given fields (and, with ``authors``, the author list in that order), validated
+    as a whole; ``ValidationError`` leaves the paper as it was."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -47,6 +57,34 @@ def paper_update_metadata(*, paper: Paper, user, **changes) -> Paper:
         paper.doi = None
     paper.full_clean()
     paper.save()
+    if authors is not None:
+        _set_authors(paper, authors)
     for hook in AFTER_UPDATE:
         hook(paper)
     return paper
+
+
+def _set_authors(paper: Paper, names: list[str]) -> None:
+    """Replace the author list; an author already on the paper keeps its affiliation, and a
+    name already known is the same ``Author`` (their other papers stay linked)."""
+    # Spaces between Han characters are layout (滕 蕾), not part of the name.
+    names = [_HAN_GAP.sub("", " ".join(name.split())) for name in names if name.strip()]
+    seen: set[str] = set()
+    for name in names:
+        if len(name) > 200:
+            raise ValidationError({"authors": AUTHOR_TOO_LONG})
+        if name in seen:
+            raise ValidationError({"authors": AUTHOR_DUPLICATE % {"name": name}})
+        seen.add(name)
+    current = {a.author.name: a for a in paper.authorships.select_related("author")}
+    paper.authorships.all().delete()
+    for order, name in enumerate(names):
+        kept = current.get(name)
+        author = kept.author if kept else Author.objects.filter(name=name).order_by("pk").first()
+        if author is None:
+            author = Author(name=name)
+            author.full_clean()
+            author.save()
+        Authorship.objects.create(
+            paper=paper, author=author, order=order, affiliation=kept.affiliation if kept else ""
+        )
