@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
@@ -16,13 +17,29 @@ def _authorships():
     return Prefetch("authorships", queryset=Authorship.objects.select_related("author").order_by("order"))
 
 
-def paper_list(*, user, year: int | None = None, author_id: int | None = None, q: str = ""):
-    papers = Paper.objects.visible_to(user).prefetch_related(_authorships())
+# Orders of the paper list, by the name the page uses.
+PAPER_SORTS = {
+    "year": ("-year", "title", "pk"),
+    "title": ("title", "pk"),
+    "added": ("-created_at", "-pk"),
+}
+PAPERS_PER_PAGE = 50
+
+
+def paper_list(
+    *, user, year: int | None = None, author_id: int | None = None, sort: str = "year", page: int | None = 1
+):
+    """A page of the papers ``user`` may see (a Django ``Page``; ``page=None``: the queryset)."""
+    papers = Paper.objects.visible_to(user)
     if year:
         papers = papers.filter(year=year)
     if author_id:
         papers = papers.filter(authorships__author_id=author_id)
-    return papers.order_by("-year", "title", "pk")
+    # The prefetch runs on the rows fetched: the authors of one page, not of the whole list.
+    papers = papers.order_by(*PAPER_SORTS.get(sort, PAPER_SORTS["year"])).prefetch_related(_authorships())
+    if page is None:
+        return papers
+    return Paginator(papers, PAPERS_PER_PAGE).get_page(page)
 
 
 def paper_years(*, user) -> list[dict]:

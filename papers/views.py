@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from kb.lib.params import int_or_none
@@ -14,6 +15,8 @@ from papers import cite, selectors
 from papers.access import admin_required, reader_required
 from papers.forms import PaperMetadataForm
 from papers.services.metadata import paper_update_metadata
+
+SORT_LABELS = [("year", _lazy("年份（新→旧）")), ("title", _lazy("标题")), ("added", _lazy("最近导入"))]
 
 # Export formats: (content type, file extension, render(work, key)).
 CITE_FORMATS = {
@@ -27,16 +30,23 @@ CITE_FORMATS = {
 def paper_list(request):
     year = int_or_none(request.GET.get("year"))
     author_id = int_or_none(request.GET.get("author"))
-    papers = selectors.paper_list(user=request.user, year=year, author_id=author_id)
+    sort = request.GET.get("sort", "year")
+    sort = sort if sort in selectors.PAPER_SORTS else "year"
+    page = selectors.paper_list(
+        user=request.user, year=year, author_id=author_id, sort=sort, page=request.GET.get("page", 1)
+    )
     return render(
         request,
         "papers/paper_list.html",
         {
-            "papers": papers,
+            "page": page,
+            "papers": page.object_list,
             "years": selectors.paper_years(user=request.user),
             "authors": selectors.author_facets(user=request.user),
             "year": year,
             "author_id": author_id,
+            "sort": sort,
+            "sorts": SORT_LABELS,
         },
     )
 
