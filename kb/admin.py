@@ -20,7 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Concept)
 class ConceptAdmin(ReadOnlyAdmin):
-    list_display = ["label_zh", "label_en", "broader", "merged_into"]
+    list_display = ["label_zh", "label_en", "group", "merged_into"]
     search_fields = ["label_zh", "label_en"]
 
 

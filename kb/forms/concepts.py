@@ -28,7 +28,13 @@ class ConceptForm(forms.Form):
     )
     group = forms.CharField(label=_("分组"), max_length=40, required=False)
     definition = forms.CharField(label=_("定义"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    broader = forms.ModelChoiceField(label=_("上位概念"), queryset=_concepts(), required=False)
+    broader = forms.ModelMultipleChoiceField(
+        label=_("上位概念"),
+        queryset=_concepts(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("可选多个（例如“数字治理”同属“数字化”与“治理”）；按住 Ctrl 或 ⌘ 多选。"),
+    )
     related = forms.ModelMultipleChoiceField(
         label=_("相关概念"),
         queryset=_concepts(),
@@ -49,7 +55,7 @@ class ConceptForm(forms.Form):
             "aliases": "\n".join(concept.aliases or []),
             "group": concept.group,
             "definition": concept.definition,
-            "broader": concept.broader_id,
+            "broader": list(concept.broader.values_list("pk", flat=True)),
             "related": list(concept.related.values_list("pk", flat=True)),
         }
 

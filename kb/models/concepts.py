@@ -2,8 +2,9 @@
 
 A concept has a Chinese and an English label, aliases in both languages (traditional
 forms included), a definition that may cite the passage where a paper gives it, a
-thematic ``group`` (used to filter the comparison matrix and colour the graphs), a
-``broader`` concept (SKOS broader/narrower) and ``related`` concepts. A merged concept
+thematic ``group`` (used to filter the comparison matrix and colour the graphs),
+``broader`` concepts (SKOS broader/narrower: a polyhierarchy, as 数字治理 sits under both
+数字化 and 治理; never a cycle) and ``related`` concepts. A merged concept
 keeps its row and points at the survivor through ``merged_into`` (its URL redirects).
 
 A rejected ``Mention`` is never deleted: detection skips the span it covers, and, on a
@@ -28,13 +29,8 @@ class Concept(models.Model):
     # A quote from the defining passage, so the source can be found again once its paper is loaded.
     definition_quote = models.CharField(_("定义出处引文"), max_length=200, blank=True)
     group = models.CharField(_("分组"), max_length=40, blank=True, db_index=True)
-    broader = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="narrower",
-        verbose_name=_("上位概念"),
+    broader = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="narrower", verbose_name=_("上位概念")
     )
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
     merged_into = models.ForeignKey(

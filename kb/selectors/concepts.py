@@ -6,7 +6,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
@@ -49,7 +49,9 @@ def concept_list(*, user, group: str = ""):
         mentions__passage__revision__is_current=True,
         mentions__passage__paper__in=Paper.objects.visible_to(user),
     )
-    concepts = Concept.objects.filter(merged_into=None).select_related("broader")
+    concepts = Concept.objects.filter(merged_into=None).prefetch_related(
+        Prefetch("broader", queryset=Concept.objects.order_by("label_zh"))
+    )
     if group:
         concepts = concepts.filter(group=group)
     return concepts.annotate(mention_count=Count("mentions", filter=active)).order_by(
@@ -123,7 +125,10 @@ def associations(*, concept: Concept, user, limit: int = COOCCURRENCE_LIMIT) -> 
 def concept_detail(*, slug: str, user, paper_id: int | None = None) -> ConceptPage:
     """Everything the concept page shows, in a fixed number of queries (``paper_id`` narrows the mentions)."""
     concept = (
-        Concept.objects.select_related("broader", "merged_into", "definition_source__paper")
+        Concept.objects.select_related("merged_into", "definition_source__paper")
+        .prefetch_related(
+            Prefetch("broader", queryset=Concept.objects.filter(merged_into=None).order_by("label_zh"))
+        )
         .filter(slug=slug)
         .first()
     )
@@ -199,7 +204,7 @@ def concept_detail(*, slug: str, user, paper_id: int | None = None) -> ConceptPa
 
 def concept_for_edit(*, slug: str) -> Concept:
     """An unmerged concept, for the editors' forms (a merged one is 404: it redirects elsewhere)."""
-    concept = Concept.objects.select_related("broader").filter(slug=slug, merged_into=None).first()
+    concept = Concept.objects.filter(slug=slug, merged_into=None).first()
     if concept is None:
         raise Http404("no such concept")
     return concept

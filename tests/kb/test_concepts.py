@@ -11,6 +11,7 @@ from django.core.management import call_command
 from kb.models import Concept, Mention
 from kb.models.concepts import CandidateStatus, ConceptCandidate
 from kb.services import concepts as services
+from kb.services.concepts.thesaurus import thesaurus_load as load_thesaurus
 from kb.services.mentions import mentions_detect
 from tests import factories as f
 
@@ -90,6 +91,51 @@ def test_broader_cycle_is_refused(divide, prosperity):
     assert info.value.messages == [services.CONCEPT_BROADER_CYCLE]
 
 
+def test_a_concept_may_sit_under_several_broader_ones(divide, prosperity, editor_client):
+    digital = services.concept_create(label_zh="数字化", slug="digitalisation")
+    governance = services.concept_create(label_zh="治理", slug="governance")
+    both = services.concept_create(label_zh="数字治理能力", slug="dg-capacity", broader=[digital, governance])
+    assert set(both.broader.all()) == {digital, governance}
+    assert both in digital.narrower.all() and both in governance.narrower.all()
+    # A cycle through any of them is refused, and nothing changes.
+    with pytest.raises(ValidationError):
+        services.concept_update(concept=governance, broader=[prosperity, both])
+    assert list(governance.broader.all()) == []
+    html = editor_client.get(both.get_absolute_url()).content.decode()
+    assert digital.get_absolute_url() in html and governance.get_absolute_url() in html
+    services.concept_update(concept=both, broader=None)
+    assert list(both.broader.all()) == []
+
+
+def test_merging_keeps_the_hierarchy_without_cycles(divide, prosperity):
+    top = services.concept_create(label_zh="社会不平等", slug="inequality")
+    source = services.concept_create(label_zh="数字差距", slug="digital-gap", broader=[top, divide])
+    child = services.concept_create(label_zh="接入差距", slug="access-gap", broader=source)
+    services.concept_merge(source=source, target=divide)
+    # The child moves up to the target; the target takes the source's other broader concept,
+    # not itself.
+    assert list(child.broader.all()) == [divide]
+    assert list(divide.broader.all()) == [top]
+    assert list(source.broader.all()) == []
+
+
+def test_thesaurus_broader_may_be_a_list_and_loading_keeps_editors_links(db):
+    data = {
+        "concepts": [
+            {"slug": "a", "label_zh": "甲"},
+            {"slug": "b", "label_zh": "乙"},
+            {"slug": "c", "label_zh": "丙", "broader": ["a", "b"]},
+        ]
+    }
+    load_thesaurus(data=data)
+    c = Concept.objects.get(slug="c")
+    assert {x.slug for x in c.broader.all()} == {"a", "b"}
+    extra = services.concept_create(label_zh="丁", slug="d")
+    c.broader.add(extra)
+    load_thesaurus(data=data)  # idempotent, and the editor's link stays
+    assert {x.slug for x in Concept.objects.get(slug="c").broader.all()} == {"a", "b", "d"}
+
+
 def test_merge_moves_mentions_links_and_leaves_a_redirect(divide, prosperity, client):
     gap = services.concept_create(label_zh="数字差距", label_en="digital gap", slug="digital-gap")
     child = services.concept_create(label_zh="接入沟", slug="access-divide", broader=gap)
@@ -106,7 +152,7 @@ def test_merge_moves_mentions_links_and_leaves_a_redirect(divide, prosperity, cl
     child.refresh_from_db()
     assert gap.merged_into == divide
     assert {"数字差距", "digital gap"} <= set(divide.aliases)
-    assert child.broader == divide
+    assert list(child.broader.all()) == [divide]
     assert prosperity in divide.related.all()
     assert list(claim.concepts.all()) == [divide]
     assert Mention.objects.filter(concept=gap).count() == 0

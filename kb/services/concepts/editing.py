@@ -46,14 +46,42 @@ def _unique_slug(base: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def check_broader(concept: Concept, broader: Concept | None) -> None:
-    seen = set()
-    node = broader
-    while node is not None and node.pk not in seen:
-        if concept.pk and node.pk == concept.pk:
+def as_concepts(value) -> list[Concept]:
+    """``broader`` as callers give it: a concept, several, or none."""
+    if value is None:
+        return []
+    if isinstance(value, Concept):
+        return [value]
+    return list(value)
+
+
+def check_broader(concept: Concept, broader) -> None:
+    """Refuse ``broader`` concepts that would put ``concept`` above itself (a cycle).
+
+    Walks up from the proposed broader concepts, one query per level of the hierarchy.
+    """
+    level = {c.pk for c in as_concepts(broader)}
+    seen: set[int] = set()
+    while level:
+        if concept.pk and concept.pk in level:
             raise ValidationError(CONCEPT_BROADER_CYCLE)
-        seen.add(node.pk)
-        node = node.broader
+        seen |= level
+        level = (
+            set(
+                Concept.broader.through.objects.filter(from_concept_id__in=level).values_list(
+                    "to_concept_id", flat=True
+                )
+            )
+            - seen
+        )
+
+
+def _no_cycle(concept: Concept, broader: Concept) -> bool:
+    try:
+        check_broader(concept, [broader])
+    except ValidationError:
+        return False
+    return True
 
 
 def _check_label_free(label_zh: str, *, exclude_pk: int | None = None) -> None:
@@ -69,7 +97,7 @@ def concept_create(
     aliases=(),
     definition: str = "",
     group: str = "",
-    broader: Concept | None = None,
+    broader=None,
     related: Iterable[Concept] = (),
     slug: str = "",
     user=None,
@@ -87,11 +115,12 @@ def concept_create(
         aliases=clean_aliases(aliases, exclude=(label_zh, label_en)),
         definition=definition.strip(),
         group=group.strip(),
-        broader=broader,
         created_by=user,
     )
     concept.full_clean()
     concept.save()
+    if broader:
+        concept.broader.set(as_concepts(broader))
     if related:
         concept.related.set(related)
     if detect:
@@ -110,11 +139,12 @@ def concept_update(
     aliases=None,
     definition: str | None = None,
     group: str | None = None,
-    broader: Concept | None | bool = False,
+    broader=False,
     related=None,
     detect: bool = True,
 ) -> Concept:
-    """Edit a concept. ``broader=False`` leaves it as is; ``None`` clears it."""
+    """Edit a concept. ``broader``: ``False`` leaves it as is; ``None`` or ``[]`` clears it;
+    a concept or several set it."""
     before = set(map(fold_term, concept_terms(concept)))
     if label_zh is not None:
         label_zh = label_zh.strip()
@@ -131,10 +161,12 @@ def concept_update(
     if group is not None:
         concept.group = group.strip()
     if broader is not False:
-        check_broader(concept, broader)  # type: ignore[arg-type]
-        concept.broader = broader  # type: ignore[assignment]
+        broader = [c for c in as_concepts(broader) if c.pk != concept.pk]
+        check_broader(concept, broader)
     concept.full_clean()
     concept.save()
+    if broader is not False:
+        concept.broader.set(broader)
     if related is not None:
         concept.related.set([c for c in related if c.pk != concept.pk])
     if detect and set(map(fold_term, concept_terms(concept))) != before:
@@ -164,7 +196,7 @@ def concept_edit(
     aliases: list[str],
     definition: str,
     group: str,
-    broader: Concept | None,
+    broader: Iterable[Concept],
     related: Iterable[Concept],
 ) -> Concept:
     """Save the edit form: every field at once.
@@ -210,7 +242,16 @@ def concept_merge(*, source: Concept, target: Concept, user=None) -> Concept:
     claims = list(source.claims.all())
     Mention.objects.filter(pk__in=doubled).delete()
     Mention.objects.filter(concept=source).update(concept=target)
-    Concept.objects.filter(broader=source).exclude(pk=target.pk).update(broader=target)
+    # The hierarchy: the source's narrower concepts now sit under the target, and the target
+    # under the source's broader ones; a link that would put a concept above itself is dropped.
+    for child in source.narrower.exclude(pk=target.pk):
+        child.broader.remove(source)
+        if _no_cycle(child, target):
+            child.broader.add(target)
+    target.broader.remove(source)
+    for parent in source.broader.exclude(pk=target.pk):
+        if _no_cycle(target, parent):
+            target.broader.add(parent)
     target.related.add(*source.related.exclude(pk=target.pk))
     source.related.clear()
     # One claim at a time, so that each claim's history records the change of its concepts.
@@ -225,13 +266,11 @@ def concept_merge(*, source: Concept, target: Concept, user=None) -> Concept:
         target.definition = source.definition
         target.definition_source = source.definition_source
         target.definition_quote = source.definition_quote
-    if target.broader_id == source.pk:
-        target.broader = source.broader if source.broader_id != target.pk else None
     target.full_clean()
     target.save()
     ConceptCandidate.objects.filter(concept=source).update(concept=target)
     source.merged_into = target
-    source.broader = None
+    source.broader.clear()
     source.full_clean()
     source.save()
     search_index_enqueue_papers(paper_ids=papers)

@@ -65,7 +65,10 @@ def thesaurus_load(*, data: dict | None = None, user=None) -> dict[str, int]:
     if data is None:
         data = json.loads(THESAURUS_FILE.read_text(encoding="utf-8"))
     stats = Counter()
-    by_slug = {c.slug: c for c in Concept.objects.select_related("merged_into").prefetch_related("related")}
+    by_slug = {
+        c.slug: c
+        for c in Concept.objects.select_related("merged_into").prefetch_related("related", "broader")
+    }
     changed_ids: set[int] = set()
     for entry in data["concepts"]:
         source = entry.get("definition_source") or {}
@@ -107,12 +110,16 @@ def thesaurus_load(*, data: dict | None = None, user=None) -> dict[str, int]:
         concept = by_slug[entry["slug"]]
         if concept.merged_into_id:
             continue
-        broader = by_slug.get(entry.get("broader", "")) if entry.get("broader") else None
-        if broader is not None and broader.merged_into_id:
-            broader = broader.merged_into
-        if concept.broader_id != (broader.pk if broader else None):
-            check_broader(concept, broader)
-            Concept.objects.filter(pk=concept.pk).update(broader=broader)
+        # "broader": one slug or a list. Links the file names are added; links editors made stay.
+        named = entry.get("broader") or []
+        broader = [by_slug[s] for s in ([named] if isinstance(named, str) else named) if s in by_slug]
+        broader = [b.merged_into if b.merged_into_id else b for b in broader]
+        missing_broader = [
+            b for b in broader if b.pk != concept.pk and b.pk not in {c.pk for c in concept.broader.all()}
+        ]
+        if missing_broader:
+            check_broader(concept, missing_broader)
+            concept.broader.add(*missing_broader)
         related = {by_slug[s].pk for s in entry.get("related", []) if s in by_slug}
         missing = related - {c.pk for c in concept.related.all()}
         if missing:
