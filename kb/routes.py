@@ -73,6 +73,7 @@ urlpatterns += [
 # Concepts, comparison, graphs and cross-references.
 urlpatterns += [
     path("thesaurus/new/", concepts.concept_create, name="concept-create"),
+    path("thesaurus/skos.jsonld", concepts.thesaurus_skos, name="thesaurus-skos"),
     path("thesaurus/candidates/", concepts.candidate_list, name="concept-candidates"),
     path(
         "thesaurus/candidates/<int:pk>/<str:action>/",

@@ -54,6 +54,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "papers:author-detail": (READ, READ),
     # concepts, comparison, graphs, cross-references
     "kb:concept-list": (READ, READ),
+    "kb:thesaurus-skos": (READ, READ),
     "kb:concept-detail": (READ, READ),
     "kb:concept-create": (EDIT, EDIT),
     "kb:concept-edit": (EDIT, EDIT),

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 
+from kb.lib.skos import SkosConcept
 from kb.lib.spans import Span, render_spans
 from kb.models import Claim, Concept, CrossReference, CrossRefStatus, Mention, MentionStatus
 from kb.models.concepts import CandidateStatus, ConceptCandidate
@@ -40,6 +41,26 @@ def concept_groups() -> list[str]:
         .values_list("group", flat=True)
         .distinct()
     )
+
+
+def thesaurus_skos() -> list[SkosConcept]:
+    """Every unmerged concept with its links, for the SKOS export (three queries)."""
+    live = Concept.objects.filter(merged_into=None)
+    concepts = live.order_by("slug").prefetch_related(
+        Prefetch("broader", queryset=live.only("slug")), Prefetch("related", queryset=live.only("slug"))
+    )
+    return [
+        SkosConcept(
+            slug=c.slug,
+            label_zh=c.label_zh,
+            label_en=c.label_en,
+            aliases=[a for a in c.aliases or [] if isinstance(a, str)],
+            definition=c.definition,
+            broader=[b.slug for b in c.broader.all()],
+            related=[r.slug for r in c.related.all()],
+        )
+        for c in concepts
+    ]
 
 
 def concept_list(*, user, group: str = ""):

@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kb.forms.concepts import CandidateAcceptForm, ConceptForm, ConceptMergeForm, MentionCreateForm
 from kb.lib import roles
 from kb.lib.params import int_or_none
+from kb.lib.skos import skos_jsonld
 from kb.selectors import concepts as selectors
 from kb.services import concepts as services
 from kb.services import mentions as mention_services
 from kb.views.common import button_post, form_save, redirect_back
 from papers.access import editor_required, reader_required
+
+
+@reader_required
+def thesaurus_skos(request):
+    """The thesaurus as a SKOS concept scheme in JSON-LD (a download)."""
+    response = JsonResponse(
+        skos_jsonld(
+            selectors.thesaurus_skos(),
+            scheme_uri=request.build_absolute_uri(reverse("kb:concept-list")),
+            concept_uri=lambda slug: request.build_absolute_uri(reverse("kb:concept-detail", args=[slug])),
+            title_zh="探源概念词表",
+            title_en="Tanyuan thesaurus",
+        ),
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+        content_type="application/ld+json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="tanyuan-thesaurus.jsonld"'
+    return response
 
 
 @reader_required
