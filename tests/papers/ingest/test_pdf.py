@@ -228,5 +228,10 @@ def test_real_sample_pdf(pdf_dir):
     assert all(c.target is not None for c in paper.citations if c.target_kind == "reference")
     paragraphs = [p.text for p in paper.passages if p.kind == "paragraph"]
     assert not any("DOI: 10.12677" in t or t == "建模与仿真" for t in paragraphs)
+    # The licence block is front matter, its bare link included; a link inside a sentence is not.
+    assert not any(t.startswith("http://creativecommons.org") for t in paragraphs)
+    assert "http://creativecommons.org/licenses/by/4.0/" in [
+        p.text for p in paper.passages if p.kind == "metadata"
+    ]
     assert any("本文研究问题和数据来源于“五一”数模比赛 A 题[12]。" in t for t in paragraphs)
     assert {p.page for p in paper.passages} >= set(range(1, 11))
