@@ -14,6 +14,7 @@ from pathlib import Path
 
 from papers.ingest.assemble import Block, assemble
 from papers.ingest.authors import affiliations_by_author
+from papers.ingest.authoryear import author_year_citations, reference_index
 from papers.ingest.cleaning import (
     find_doi,
     find_furniture,
@@ -222,7 +223,11 @@ def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
             last_kind = "footnote"
     for level, sec in zip(assign_levels(styles), paper.sections, strict=True):
         sec.level = level
+    by_author_year = reference_index(paper.references)
     for block, index in placed:
+        if block.kind in ("paragraph", "heading", "abstract", "caption", "footnote"):
+            text = paper.passages[index].text
+            paper.citations += author_year_citations(text, index, by_author_year)
         if block.kind in ("paragraph", "heading", "abstract", "caption"):
             text = paper.passages[index].text
             paper.citations += bracket_citations(text, index, refs_by_marker)

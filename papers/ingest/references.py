@@ -44,7 +44,8 @@ def parse_reference(raw: str) -> ReferenceInfo:
         if apa:
             ref.authors = [
                 a.strip()
-                for a in re.split(r",\s*(?:and\s+)?(?=[A-Z][a-z]*,)|\s+and\s+", apa.group(1))
+                # "Smith, J., Lee, A., & Wu, B." / "Smith, J. and Lee, A."
+                for a in re.split(r",?\s*&\s*|,\s*(?:and\s+)?(?=[A-Z][A-Za-z'’\-]*,)|\s+and\s+", apa.group(1))
                 if a.strip()
             ]
             ref.year, ref.title = int(apa.group(2)), apa.group(3).strip()
@@ -66,8 +67,14 @@ def parse_reference(raw: str) -> ReferenceInfo:
         ]
     else:
         ref.title = head
+    # GB/T 7714 author–date: 王佃利, 滕蕾. 2023. 题名[J]. 刊名, 39(3): 18-27.
+    dated = re.match(r"^((?:19|20)\d{2})[a-z]?\s*[.．]\s*(.+)$", ref.title)
+    if dated:
+        ref.year, ref.title = int(dated.group(1)), dated.group(2).strip()
     tail = re.sub(r"^\s*[.．]?\s*(?://\s*)?", "", tail)
-    year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", tail)
+    year = None if dated else re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", tail)
+    if dated:
+        ref.container = re.split(r"\s*[,，]\s*\d", tail, maxsplit=1)[0].strip(" ,，.．")
     if year:
         ref.year = int(year.group(1))
         ref.container = tail[: year.start()].strip(" ,，.．")
