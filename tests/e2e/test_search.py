@@ -56,5 +56,31 @@ def test_header_search_highlights_and_jumps_into_the_reader(
     expect(target).to_have_class(re.compile(r"\bsearch-target\b"))
     expect(target.locator("mark.search-hl").first).to_be_visible()
     assert "数字鸿沟" in target.locator("mark.search-hl").all_inner_texts()
+    # Every occurrence in the paper is marked; the bar steps through them from this passage on.
+    marks = page.locator(".paper-body mark.search-hl")
+    total_marks = marks.count()
+    assert total_marks > target.locator("mark.search-hl").count()
+    current = page.locator("mark.search-hl--current")
+    expect(current).to_have_count(1)
+    assert current.evaluate(f"(m) => document.getElementById('{anchor}').contains(m)")
+    nav = page.get_by_role("region", name="检索词")
+    counter = nav.locator(".hl-nav__count")
+    before = int(counter.inner_text().split("/")[0])
+    nav.get_by_role("button", name="下一处（]）").click()
+    expect(counter).to_have_text(f"{before % total_marks + 1} / {total_marks} 处")
+    page.keyboard.press("[")
+    expect(counter).to_have_text(f"{before} / {total_marks} 处")
     screenshot(page, "search-reader", full_page=False)
+
+    # Searching within the paper from the reader's sidebar keeps to that paper.
+    paper_id = re.search(r"/papers/(\d+)/", page.url).group(1)
+    box = page.get_by_role("searchbox", name="在本文中搜索")
+    box.fill("治理")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert f"paper={paper_id}" in page.url
+    hrefs = page.locator(".search-hit--passage .search-hit__snippet a").evaluate_all(
+        "(a) => a.map((x) => x.href)"
+    )
+    assert hrefs and all(f"/papers/{paper_id}/" in h for h in hrefs)
     assert console_errors == []
