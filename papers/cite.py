@@ -94,10 +94,11 @@ def _pages(pages: str, dash: str) -> str:
 
 
 def _initials(given: str, *, dots: bool) -> str:
-    parts = [p for p in re.split(r"[\s.]+", given) if p]
+    """``Jean-Paul`` / ``J.-P.``: APA ``J.-P.``, GB/T ``J P`` (as the CSL styles render them)."""
+    words = [[part for part in word.split("-") if part] for word in given.replace(".", "").split()]
     if dots:
-        return " ".join(f"{p[0].upper()}." for p in parts)
-    return " ".join(p[0].upper() for p in parts)
+        return " ".join("-".join(f"{part[0].upper()}." for part in word) for word in words if word)
+    return " ".join(part[0].upper() for word in words for part in word)
 
 
 # -- GB/T 7714-2015 (numeric; the entry without its [n]) ---------------------------------------
@@ -202,10 +203,15 @@ def csl_json(work: CitedWork, item_id: str) -> dict:
     return item
 
 
+def _flat(value: str) -> str:
+    """One line: a line break inside a value would start a new record field."""
+    return " ".join(value.split())
+
+
 def ris(work: CitedWork) -> str:
     """An RIS record (EndNote, Zotero, NoteExpress)."""
-    lines = ["TY  - JOUR", f"TI  - {work.full_title}"]
-    lines += [f"AU  - {p.family}{', ' + p.given if p.given else ''}" for p in work.authors]
+    lines = ["TY  - JOUR", f"TI  - {_flat(work.full_title)}"]
+    lines += [f"AU  - {_flat(p.family)}{', ' + _flat(p.given) if p.given else ''}" for p in work.authors]
     start, _, end = _pages(work.pages, "-").partition("-")
     for tag, value in (
         ("JO", work.venue),
@@ -218,7 +224,7 @@ def ris(work: CitedWork) -> str:
         ("LA", "zh" if work.is_chinese else "en"),
     ):
         if value:
-            lines.append(f"{tag}  - {value}")
+            lines.append(f"{tag}  - {_flat(value)}")
     lines.append("ER  - ")
     return "\r\n".join(lines) + "\r\n"
 
@@ -239,7 +245,7 @@ _BIB_SPECIAL = re.compile("|".join(map(re.escape, _BIB_ESCAPES)))
 
 
 def _bib(value: str) -> str:
-    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES[m.group()], value)
+    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES[m.group()], _flat(value))
 
 
 def bibtex(work: CitedWork, key: str) -> str:

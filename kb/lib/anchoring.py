@@ -239,6 +239,8 @@ def anchor(text: str, selector: Selector, *, text_map: TextMap | None = None) ->
 # Where an orphan may have gone: for a person to choose, so far looser than ``anchor``.
 CANDIDATE_MIN_SCORE = 60.0
 CANDIDATE_MIN_CHARS = 4
+CANDIDATE_MAX_EDITS = 8
+CANDIDATE_REFINE_MAX_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -257,15 +259,20 @@ def candidates(
 ) -> list[Candidate]:
     """The ``limit`` best places for ``exact`` among ``texts`` ((key, text) pairs), best first.
 
-    Each text's best-aligned substring (rapidfuzz ``partial_ratio_alignment``) scoring at
-    least ``min_score``; quotes shorter than ``CANDIDATE_MIN_CHARS`` get none (too many
-    places look alike).
+    Each text's best-aligned substring (rapidfuzz ``partial_ratio_alignment``), refined to
+    the closest length, scored as a whole against the quote (``fuzz.ratio``: a short
+    passage that the quote merely contains does not score 100) and kept from ``min_score``.
+    Quotes shorter than ``CANDIDATE_MIN_CHARS`` get none (too many places look alike);
+    passages shorter than half the quote cannot hold it.
     """
     if len(exact) < CANDIDATE_MIN_CHARS:
         return []
     # The C++ batch scorer picks the texts; only those few are aligned.
-    by_key = dict(texts)
-    best = process.extract(exact, by_key, scorer=fuzz.partial_ratio, score_cutoff=min_score, limit=limit)
+    by_key = {key: text for key, text in texts if len(text) * 2 >= len(exact)}
+    best = process.extract(exact, by_key, scorer=fuzz.partial_ratio, score_cutoff=min_score, limit=2 * limit)
+    # Refining tries (2e+1)^2 substrings: a few edits' worth, and none for a long quote, where
+    # the aligned window is as good as the refinement and its cost would grow with the cube.
+    errors = min(CANDIDATE_MAX_EDITS, round(len(exact) * (100 - min_score) / 100))
     found = []
     for _, _, key in best:
         text = by_key[key]
@@ -273,11 +280,12 @@ def candidates(
         if aligned is None:
             continue
         start, end = aligned.dest_start, aligned.dest_end
-        # The alignment is a window as long as the quote; the closest substring may be
-        # shorter or longer (a character dropped or added).
-        refined = _refine(text, exact, start, max(1, round(len(exact) * (100 - min_score) / 100)))
-        if refined is not None:
-            start, end = refined[1], refined[2]
-        found.append(Candidate(key, start, end, text[start:end], round(aligned.score, 1)))
+        if len(exact) <= CANDIDATE_REFINE_MAX_CHARS:
+            refined = _refine(text, exact, start, max(1, errors))
+            if refined is not None:
+                start, end = refined[1], refined[2]
+        score = fuzz.ratio(exact, text[start:end])
+        if score >= min_score:
+            found.append(Candidate(key, start, end, text[start:end], round(score, 1)))
     found.sort(key=lambda c: (-c.score, c.key))
-    return found
+    return found[:limit]

@@ -131,7 +131,9 @@ class QueryBuilder:
         if not seq:
             return None
         built.highlight.append(folded.strip())
-        if len(seq) == 1 and not has_cjk(seq[0]):
+        if len(seq) == 1 and seq[0].isascii() and seq[0].isalpha():
+            # One English word: by its stem, as unquoted (other scripts' words are cut into
+            # characters in the segmented field, so they are matched whole in the grams).
             word = stem(seq[0])
             built.highlight.append(word)
             return Q.term_query(self.schema, "text", word)

@@ -138,6 +138,7 @@ def mentions_detect_paper(*, paper) -> int:
     return mentions_detect(passages=Passage.objects.filter(paper=paper).current())
 
 
+@transaction.atomic
 def mentions_detect_all(*, concept_ids: set[int] | None = None, batch: int = 2000) -> int:
     """After a thesaurus change: re-detect in every current passage, in batches."""
     total, changed = 0, set()

@@ -257,7 +257,12 @@ def annotations_import(*, paper: Paper, data, user, visibility: str = Visibility
         annotation.full_clean(exclude=["tags"])
         annotation.save()
         annotation.tags.set(tags)
-        search_index_enqueue(obj=annotation)
         entry = ImportItem(index, exact, "" if annotation.passage_id else NOT_ANCHORED, annotation)
         (report.anchored if annotation.passage_id else report.orphaned).append(entry)
+    # One task for the paper's documents however many came in; orphans (on no passage) are
+    # not among them, so each of those gets its own.
+    if report.anchored:
+        search_index_enqueue(obj=paper)
+    for item in report.orphaned:
+        search_index_enqueue(obj=item.annotation)
     return report

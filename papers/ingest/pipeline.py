@@ -200,6 +200,10 @@ def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
             styles.append(block.heading.style)
             section = len(paper.sections) - 1
         index = len(paper.passages)
+        if block.kind == "paragraph" and _BARE_LINK.fullmatch(text):
+            # A paragraph that is nothing but a link (a licence's URL under its statement) is
+            # front matter; a link that wrapped onto its own line was joined to its paragraph.
+            block.kind = "metadata"
         paper.passages.append(PassageInfo(kind=block.kind, text=text, section=section, page=block.page))
         placed.append((block, index))
         if block.kind == "footnote":
@@ -233,6 +237,9 @@ def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
             paper.citations += bracket_citations(text, index, refs_by_marker)
             paper.citations += superscript_citations(text, index, refs_by_marker)
             paper.citations += circled_citations(text, index, block.marks, notes, groups)
+
+
+_BARE_LINK = re.compile(r"\s*https?://\S+\s*")
 
 
 def _strip_label(text: str, label) -> str:

@@ -60,7 +60,6 @@ METADATA_START = re.compile(
     # an optional funding mark (``*基金项目``, ``①作者简介``) or bracket before the label
     rf"^(?:[*∗※☆★†{CIRCLED}]\s*)?(?:[［【\[〔]\s*(?:责任编辑|责任校对|编辑|校对|执行编辑|{_META_LABELS})"
     rf"|(?:{_META_LABELS})|(?:Received\s*:|Accepted\s*:|Copyright|This work is licensed|Open Access$|Citation\s*:)"
-    r"|https?://\S+$"  # a bare link line (a licence's URL, a journal's site)
     r"|[（(]\s*(?:本文)?(?:转自|原载|选自|摘自|原文载|作者单位|作者系|作者为|作者是)"
     r"|《[^》]{2,20}》\s*[（(]\s*(?:19|20)\d{2}\s*年[^）)]{0,20}[）)]$)",
     re.I,

@@ -117,7 +117,9 @@
         return;
       }
       var mine = ++asked;
-      search(picker.dataset.pickerApi, query + " " + picker.dataset.pickerScope)
+      // The scope first, and the words cut short: the query parser keeps only its first 500
+      // characters, and a pasted paragraph must not push the scope out.
+      search(picker.dataset.pickerApi, picker.dataset.pickerScope + " " + query.slice(0, 300))
         .then(function (body) { if (mine === asked) render(body); })
         .catch(function () { if (mine === asked) { setOpen(false); status.textContent = picker.dataset.failed; } });
     }, 200));

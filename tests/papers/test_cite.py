@@ -63,6 +63,13 @@ CASES = {
         language="en",
     ),
     "no venue": CitedWork(title="数字社会主义初探", authors=[WANG], year=2019),
+    "hyphenated names": CitedWork(
+        title="Platforms and the state",
+        authors=[Person("Dupont", "Jean-Paul"), Person("Lee", "J.-P.")],
+        venue="Policy & Internet",
+        year=2021,
+        language="en",
+    ),
 }
 
 
@@ -133,6 +140,17 @@ def test_names_as_printed_in_papers():
     assert cite.person("John Paul Smith") == Person("Smith", "John Paul")
     assert cite.person("Smith, John") == Person("Smith", "John")
     assert cite.person("Madonna") == Person("Madonna")
+
+
+def test_a_line_break_in_a_field_never_starts_a_record_line():
+    work = CitedWork(
+        title="数字鸿沟\nTY  - BOOK", authors=[Person("王\n佃利")], venue="刊物\r\nER  - ", year=2020
+    )
+    ris = cite.ris(work)
+    assert ris.count("\r\n") == len(ris.splitlines()) and "\nTY  - BOOK" not in ris
+    assert [line[:2] for line in ris.splitlines()] == ["TY", "TI", "AU", "JO", "PY", "LA", "ER"]
+    # BibTeX: one line per field, nothing else.
+    assert all(line.startswith(("@article{", "  ", "}")) for line in cite.bibtex(work, "k").splitlines())
 
 
 def test_exports_carry_every_field():

@@ -90,6 +90,7 @@ def thesaurus_load(*, data: dict | None = None, user=None) -> dict[str, int]:
             concept.save()
             by_slug[concept.slug] = concept
             changed_ids.add(concept.pk)
+            search_index_enqueue(obj=concept)
             stats["created"] += 1
             continue
         if concept.merged_into_id:
@@ -103,6 +104,7 @@ def thesaurus_load(*, data: dict | None = None, user=None) -> dict[str, int]:
                 setattr(concept, key, value)
             concept.full_clean()
             concept.save()
+            search_index_enqueue(obj=concept)  # a new definition or group is searchable too
             stats["updated"] += 1
         else:
             stats["unchanged"] += 1
@@ -126,7 +128,5 @@ def thesaurus_load(*, data: dict | None = None, user=None) -> dict[str, int]:
             concept.related.add(*missing)
     if changed_ids:
         stats["mentions"] = mentions_detect_all(concept_ids=changed_ids)
-        for concept in Concept.objects.filter(pk__in=changed_ids):
-            search_index_enqueue(obj=concept)
     stats["definition_sources"] = definition_sources_resolve()
     return dict(stats)

@@ -177,3 +177,23 @@ def test_candidates_need_a_quote_long_enough_and_a_close_enough_text():
     assert a.candidates("数字", texts) == []
     assert a.candidates("平台经济的反垄断监管", texts) == []
     assert a.candidates("数字鸿沟是新形态", [], limit=3) == []
+
+
+def test_candidates_rank_the_edited_sentence_above_short_passages_it_contains():
+    quote = "数字鸿沟是数字时代社会不平等的新形态，需要综合施策加以弥合。"
+    texts = [
+        (1, "数字鸿沟"),  # a heading the quote contains
+        (2, "新形态"),
+        (3, "前文。数字鸿沟是数字时代社会不平等的一种新形态，需要综合施策弥合。后文。"),
+    ]
+    found = a.candidates(quote, texts)
+    assert [c.key for c in found] == [3]
+    assert found[0].quote.startswith("数字鸿沟是数字时代") and found[0].quote.endswith("弥合。")
+
+
+def test_candidates_for_a_long_quote_still_find_its_passage():
+    sentence = "平台经济的治理需要在创新与规范之间取得平衡。"
+    quote = sentence * 40  # 880 characters
+    edited = sentence * 20 + "平台经济的监管需要在创新与规范之间取得平衡。" + sentence * 19
+    found = a.candidates(quote, [(1, "无关的段落。" * 100), (2, edited)])
+    assert [c.key for c in found] == [2] and found[0].score > 95

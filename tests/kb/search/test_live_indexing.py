@@ -120,3 +120,15 @@ def test_corrected_metadata_is_found(paper, admin_user, scholar, committed):
     committed(lambda: paper_update_metadata(paper=paper, user=admin_user, title="数字平台的监管逻辑"))
     assert ("paper", paper.pk) in keys("监管逻辑", scholar)
     assert ("paper", paper.pk) not in keys("平台治理研究", scholar)
+
+
+def test_a_thesaurus_reload_makes_a_new_definition_searchable(db, reindex, scholar, committed):
+    from kb.services.concepts.thesaurus import thesaurus_load
+
+    entry = {"slug": "platform", "label_zh": "平台经济", "definition": "以平台为中介的经济形态。"}
+    committed(lambda: thesaurus_load(data={"concepts": [entry]}))
+    concept = Concept.objects.get(slug="platform")
+    assert ("concept", concept.pk) in keys("中介", scholar)
+    committed(lambda: thesaurus_load(data={"concepts": [{**entry, "definition": "双边市场的组织者。"}]}))
+    assert ("concept", concept.pk) in keys("双边市场", scholar)
+    assert ("concept", concept.pk) not in keys("中介", scholar)

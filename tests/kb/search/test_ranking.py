@@ -95,6 +95,11 @@ def test_english_phrases_are_words_in_a_row(db, reindex, scholar):
     reindex()
     assert _keys(search_query(query='"digital divide"', user=scholar)) == [("passage", first.pk)]
     assert _keys(search_query(query='"5g网络"', user=scholar)) == [("passage", second.pk)]
+    # Other scripts' words, quoted, are found whole.
+    _, (french,) = make_paper("法文摘要", [("abstract", "Le café numérique réduit la fracture.")])
+    reindex()
+    assert _keys(search_query(query='"café"', user=scholar)) == [("passage", french.pk)]
+    assert _keys(search_query(query='"numérique"', user=scholar)) == [("passage", french.pk)]
     # One English word alone matches by its stem, quoted or not.
     assert set(_keys(search_query(query='"divides"', user=scholar))) == {
         ("passage", first.pk),

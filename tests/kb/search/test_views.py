@@ -67,3 +67,17 @@ def test_user_text_is_escaped(db, reindex, scholar_client):
 def test_private_site_redirects_anonymous(indexed, anonymous_client, settings):
     settings.KB_PUBLIC_READ = False
     assert anonymous_client.get(reverse("kb:search"), {"q": "数字鸿沟"}).status_code == 302
+
+
+def test_a_scope_put_first_survives_a_pasted_paragraph(db, reindex, scholar_client):
+    # What the passage picker sends: its scope, then the user's words, however many.
+    a, _ = make_paper("甲", [("paragraph", "数字鸿沟的测量。")])
+    make_paper("乙", [("paragraph", "数字鸿沟的弥合。")])
+    reindex()
+    q = f"type:passage paper:{a.pk} 数字鸿沟 " + "很长的粘贴文字" * 80
+    data = scholar_client.get(reverse("kb:search-api"), {"q": q[:2000]}).json()
+    assert {h["paper_id"] for h in data["hits"]} <= {a.pk}
+    q = f"type:passage paper:{a.pk} 数字鸿沟"
+    assert {h["paper_id"] for h in scholar_client.get(reverse("kb:search-api"), {"q": q}).json()["hits"]} == {
+        a.pk
+    }

@@ -143,3 +143,31 @@ def test_json_contract_keys(corpus_dir):
     assert {"kind", "section", "page", "text"} <= set(data["passages"][0])
     assert {"marker", "page", "text"} <= set(data["footnotes"][0])
     assert {"marker", "passage", "target"} <= set(data["citations"][0])
+
+
+def test_a_paragraph_that_is_only_a_link_is_front_matter_but_a_wrapped_link_stays_in_its_text():
+    from papers.ingest import parse_bytes
+
+    text = "\n".join(
+        [
+            "数字鸿沟与公共价值",
+            "王小明",
+            "摘要：本文讨论数字鸿沟。",
+            "This work is licensed under the Creative Commons Attribution International License (CC BY 4.0).",
+            "http://creativecommons.org/licenses/by/4.0/",
+            "",
+            "一、引言",
+            "相关数据详见国家统计局发布的数据说明，其中包括各省互联网普及率与城乡差距的详细统计，网址为",
+            "https://data.stats.gov.cn/easyquery.htm?cn=C01&zb=A0301&sj=2022",
+            "，本文据此计算各地区的数字鸿沟指数。",
+            "",
+            "参考文献",
+            "[1] 国家统计局. 中国统计年鉴2022[EB/OL]. (2022-06-23)[2023-01-01].",
+            "https://www.stats.gov.cn/sj/ndsj/2022/indexch.htm",
+        ]
+    ).encode()
+    paper = parse_bytes(text, filename="links.txt")
+    kinds = {p.text: p.kind for p in paper.passages}
+    assert kinds["http://creativecommons.org/licenses/by/4.0/"] == "metadata"
+    assert any(k == "paragraph" and "数据说明" in t and "data.stats.gov.cn" in t for t, k in kinds.items())
+    assert "stats.gov.cn/sj/ndsj" in paper.references[0].raw

@@ -72,12 +72,3 @@ def test_levels_follow_first_appearance_of_numbering_styles():
 )
 def test_line_kinds(text, kind):
     assert classify(Line(text=text, fill=0.8)) == kind
-
-
-def test_a_bare_link_line_is_metadata_but_a_sentence_with_a_link_is_not():
-    from papers.ingest.structure import METADATA_START
-
-    assert METADATA_START.match("http://creativecommons.org/licenses/by/4.0/")
-    assert METADATA_START.match("https://www.hanspub.org/journal/mos")
-    assert not METADATA_START.match("https://example.org 上的数据显示，数字鸿沟仍在扩大。")
-    assert not METADATA_START.match("数据来自 https://data.stats.gov.cn/ 。")
