@@ -132,3 +132,17 @@ def test_a_thesaurus_reload_makes_a_new_definition_searchable(db, reindex, schol
     committed(lambda: thesaurus_load(data={"concepts": [{**entry, "definition": "双边市场的组织者。"}]}))
     assert ("concept", concept.pk) in keys("双边市场", scholar)
     assert ("concept", concept.pk) not in keys("中介", scholar)
+
+
+def test_imported_annotations_are_searchable_anchored_or_not(paper_with_text, editor, reindex, committed):
+    from kb.services import w3c
+    from tests.kb.test_w3c import HYPOTHESIS_EXPORT
+
+    reindex()
+    report = committed(
+        lambda: w3c.annotations_import(
+            paper=paper_with_text, data=HYPOTHESIS_EXPORT, user=editor, visibility="public"
+        )
+    )
+    assert ("annotation", report.anchored[0].annotation.pk) in keys("Hypothesis", editor)
+    assert ("annotation", report.orphaned[0].annotation.pk) in keys("找不到的引文", editor)
