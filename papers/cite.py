@@ -21,7 +21,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from kb.lib.textnorm import has_han
+
 _PAGE_RANGE = re.compile(r"\s*[-–—~～]\s*")
 
 
@@ -32,7 +33,7 @@ class Person:
 
     @property
     def is_han(self) -> bool:
-        return bool(_HAN.search(self.family + self.given))
+        return has_han(self.family + self.given)
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,14 @@ class CitedWork:
 
     @property
     def is_chinese(self) -> bool:
-        return self.language.startswith("zh") or bool(_HAN.search(self.title))
+        return self.language.startswith("zh") or has_han(self.title)
 
 
 def person(name: str) -> Person:
     """A name as printed in a paper: Chinese names whole, Western ones split (``Family, Given`` or
     ``Given Family``)."""
     name = " ".join(name.split())
-    if not name or _HAN.search(name):
+    if not name or has_han(name):
         return Person(family=name.replace(" ", ""))
     if "," in name:
         family, given = (part.strip() for part in name.split(",", 1))

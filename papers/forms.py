@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from papers.models import Paper, PaperStatus
+from papers.services.metadata import split_list
 
-_LIST_SPLIT = re.compile(r"[;；,，、\n]+")
 LANGUAGES = [("zh", "中文"), ("en", "English")]
-
-
-def split_list(value: str) -> list[str]:
-    return [item.strip() for item in _LIST_SPLIT.split(value or "") if item.strip()]
 
 
 class PaperMetadataForm(forms.Form):

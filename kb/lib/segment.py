@@ -32,7 +32,7 @@ from collections.abc import Iterable
 import numpy as np
 import rjieba
 
-from kb.lib.textnorm import CJK_CLASS, fold, stem
+from kb.lib.textnorm import CJK_CLASS, fold, has_han, stem
 
 # Tokens longer than this are noise (a pasted hash, a 10,000-character "word").
 MAX_TOKEN_CHARS = 40
@@ -140,7 +140,7 @@ def grams_line(folded: str) -> str:
 
 
 def has_cjk(folded: str) -> bool:
-    return _HAN.search(folded) is not None
+    return has_han(folded)
 
 
 # Character classes for ``CodePoints``: one byte per code point.

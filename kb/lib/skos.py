@@ -7,10 +7,9 @@ out as well as ``skos:broader`` so that consumers need no inference.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from kb.lib.textnorm import has_han
 
 CONTEXT = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -41,7 +40,7 @@ class SkosConcept:
 
 
 def _language(text: str) -> str:
-    return "zh" if _HAN.search(text) else "en"
+    return "zh" if has_han(text) else "en"
 
 
 def _by_language(values: list[str]) -> dict[str, list[str]]:

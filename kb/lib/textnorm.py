@@ -39,6 +39,14 @@ _CJK_GAP = re.compile(f"\\s(?<=[{CJK_CLASS}]\\s)\\s*(?=[{CJK_CLASS}])")
 _CJK_GAP_IN_LINE = re.compile(f"[^\\S\\n](?<=[{CJK_CLASS}][^\\S\\n])[^\\S\\n]*(?=[{CJK_CLASS}])")
 
 
+_HAN = re.compile(f"[{CJK_CLASS}]")
+
+
+def has_han(text: str) -> bool:
+    """True when ``text`` holds a Han character anywhere."""
+    return _HAN.search(text) is not None
+
+
 def is_cjk(ch: str) -> bool:
     """True for a Han character (the scripts that need segmentation)."""
     cp = ord(ch)

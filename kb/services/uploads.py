@@ -51,6 +51,7 @@ from kb.tasks import upload_parse_task, upload_publish_task
 from papers.ingest import IngestError, ParsedPaper, parse_bytes
 from papers.ingest.types import AuthorInfo
 from papers.models import PaperStatus
+from papers.services.metadata import split_list
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ CORRECTABLE = ("title", "subtitle", "title_en", "authors", "year", "venue", "doi
 _TEXT_LIMITS = {"title": 500, "subtitle": 500, "title_en": 500, "venue": 300, "doi": 200}
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_KEYWORD_SPLIT = re.compile(r"[;；,，、\n]+")
 
 ERROR_NO_FILES = _("请选择至少一个文件。")
 ERROR_TOO_MANY = _("一次最多上传 %(max)s 个文件。")
@@ -285,7 +285,7 @@ def _clean_corrections(corrections: dict) -> dict:
         else:  # authors, keywords: a list, or one string with one item per line (or separators)
             items = value.splitlines() if key == "authors" and isinstance(value, str) else value
             if key == "keywords" and isinstance(value, str):
-                items = _KEYWORD_SPLIT.split(value)
+                items = split_list(value)
             items = [" ".join(str(item).split()) for item in items or []]
             cleaned[key] = [item for item in dict.fromkeys(items) if item]
             if key == "authors" and any(len(name) > 200 for name in cleaned[key]):

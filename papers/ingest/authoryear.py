@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
+from papers.ingest.lines import HAN_CLASS
 from papers.ingest.types import CitationInfo, ReferenceInfo
 
-_HAN = "\u3400-\u9fff"
+_HAN = HAN_CLASS
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?P<letter>[a-z])?"
 # （…） or (…) holding at least one "name, year" part.
 _PAREN = re.compile(r"[（(]([^（）()]{3,200})[）)]")

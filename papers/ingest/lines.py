@@ -20,6 +20,10 @@ TERMINAL_RE = re.compile(r"[。！？!?…；;．]['\"’”」』）)》]*$|(?<
 CJK_PUNCT = "，。、；：？！“”‘’「」『』（）《》〈〉【】［］〔〕—…·　．～－％"
 
 
+# The Han characters of ``is_han``, as a regular-expression class.
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"
+
+
 def is_han(ch: str) -> bool:
     code = ord(ch)
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF

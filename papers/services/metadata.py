@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from papers.models import Author, Authorship, Paper
 
+_LIST_SPLIT = re.compile(r"[;；,，、\n]+")
+
+
+def split_list(value: str) -> list[str]:
+    """Keywords as people type them: separated by semicolons, commas, 、 or line breaks."""
+    return [item.strip() for item in _LIST_SPLIT.split(value or "") if item.strip()]
+
+
 _HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 AUTHOR_DUPLICATE = _("作者重复：%(name)s")
