@@ -12,7 +12,7 @@ export KB_SAMPLE_CORPUS
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run serve worker demo-users load-sample test fast e2e lint format bench messages chromium clean
+.PHONY: help venv install run serve worker demo-users load-sample test fast e2e lint format bench messages chromium axe clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,13 +54,21 @@ test: install ## ruff, then the whole pytest suite (fast tests, then browser tes
 fast: install ## the fast suite only (no browser)
 	$(PYTEST) -m "not e2e" -p no:cacheprovider
 
-e2e: install chromium ## browser tests in Debian's Chromium through Playwright
+e2e: install chromium axe ## browser tests in Debian's Chromium through Playwright
 	$(PYTEST) -m e2e -p no:cacheprovider
 
 chromium: ## install Debian's chromium and CJK fonts when missing
 	@command -v chromium >/dev/null || { \
 	  echo "Installing chromium and fonts-noto-cjk with apt-get"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null; }
+
+AXE_VERSION := 4.14.1
+AXE := node_modules/axe-core/axe.min.js
+
+axe: $(AXE) ## install axe-core (accessibility checks of the browser tests) from the npm registry
+
+$(AXE):
+	npm install --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
 lint: install ## ruff lint and format check
 	$(RUFF) check .
