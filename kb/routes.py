@@ -18,6 +18,7 @@ urlpatterns = [
     path("concepts/<str:slug>/", concepts.concept_detail, name="concept-detail"),
     path("search/", search_views.search, name="search"),
     path("api/search", search_views.search_api, name="search-api"),
+    path("search/export.<str:fmt>", search_views.search_export, name="search-export"),
     path("uploads/", uploads.upload_list, name="upload-list"),
     path("uploads/new/", uploads.upload_create, name="upload-create"),
     path("uploads/<int:pk>/", uploads.upload_detail, name="upload-detail"),

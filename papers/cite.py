@@ -275,4 +275,23 @@ def bibtex(work: CitedWork, key: str) -> str:
 
 
 def csl_json_text(work: CitedWork, item_id: str) -> str:
-    return json.dumps([csl_json(work, item_id)], ensure_ascii=False, indent=2) + "\n"
+    return export("json", [(work, item_id)])
+
+
+# Reference-manager files: format → (content type, file extension).
+EXPORTS = {
+    "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
+    "bib": ("application/x-bibtex; charset=utf-8", "bib"),
+    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+}
+
+
+def export(fmt: str, works: list[tuple[CitedWork, str]]) -> str:
+    """Several works ((work, key) pairs) as one file in ``fmt`` (a key of ``EXPORTS``)."""
+    if fmt == "ris":
+        return "".join(ris(work) for work, _ in works)
+    if fmt == "bib":
+        return "\n".join(bibtex(work, key) for work, key in works)
+    if fmt == "json":
+        return json.dumps([csl_json(work, key) for work, key in works], ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"unknown format: {fmt}")

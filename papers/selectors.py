@@ -100,6 +100,12 @@ def _citation_spans(passage: Passage) -> list[Span]:
     return spans
 
 
+def papers_for_citation(*, paper_ids: list[int]) -> list[Paper]:
+    """These papers, in this order, with their authors (two queries); the caller checked access."""
+    found = Paper.objects.filter(pk__in=paper_ids).prefetch_related(_authorships()).in_bulk()
+    return [found[pk] for pk in paper_ids if pk in found]
+
+
 def paper_for_citation(*, paper_id: int, user) -> Paper:
     """A paper the user may see, with its authors in order (404 otherwise)."""
     paper = Paper.objects.visible_to(user).prefetch_related(_authorships()).filter(pk=paper_id).first()

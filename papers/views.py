@@ -18,12 +18,7 @@ from papers.services.metadata import paper_update_metadata
 
 SORT_LABELS = [("year", _lazy("年份（新→旧）")), ("title", _lazy("标题")), ("added", _lazy("最近导入"))]
 
-# Export formats: (content type, file extension, render(work, key)).
-CITE_FORMATS = {
-    "ris": ("application/x-research-info-systems; charset=utf-8", "ris", lambda work, key: cite.ris(work)),
-    "bib": ("application/x-bibtex; charset=utf-8", "bib", cite.bibtex),
-    "json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "json", cite.csl_json_text),
-}
+CITE_FORMATS = cite.EXPORTS
 
 
 @reader_required
@@ -69,9 +64,9 @@ def paper_cite(request, pk: int, fmt: str):
     if fmt not in CITE_FORMATS:
         raise Http404("unknown citation format")
     paper = selectors.paper_for_citation(paper_id=pk, user=request.user)
-    content_type, extension, render_as = CITE_FORMATS[fmt]
+    content_type, extension = CITE_FORMATS[fmt]
     response = HttpResponse(
-        render_as(cite.cited_work(paper), f"tanyuan{paper.pk}"), content_type=content_type
+        cite.export(fmt, [(cite.cited_work(paper), f"tanyuan{paper.pk}")]), content_type=content_type
     )
     response["Content-Disposition"] = f'attachment; filename="tanyuan-{paper.pk}.{extension}"'
     return response

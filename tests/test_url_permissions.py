@@ -73,6 +73,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     # search
     "kb:search": (READ, READ),
     "kb:search-api": (READ, READ),
+    "kb:search-export": (READ, READ),
     # admin uploads
     "kb:upload-list": (ADMIN, ADMIN),
     "kb:upload-create": (ADMIN, ADMIN),
@@ -185,6 +186,7 @@ def world(paper_with_text, editor, admin_user):
     kwargs_by_name = {
         "papers:paper-detail": {"pk": paper.pk},
         "papers:paper-cite": {"pk": paper.pk, "fmt": "ris"},
+        "kb:search-export": {"fmt": "ris"},
         "papers:paper-edit": {"pk": paper.pk},
         "papers:author-detail": {"pk": paper.authorships.first().author_id},
         "kb:concept-candidate-decide": {"pk": candidate.pk, "action": "dismiss"},

@@ -26,7 +26,7 @@ from kb.models import Concept
 from kb.search.dictionary import thesaurus
 from kb.search.index import SAMPLE_BUCKETS
 from kb.search.parser import MAX_CLAUSES, ParsedQuery, make_filter, parse
-from kb.search.query import QueryBuilder, Scope, one_of
+from kb.search.query import Built, QueryBuilder, Scope, one_of
 from kb.search.service import search_index
 from kb.search.snippets import highlights, snippets
 from papers.models import Author, Paper, PassageKind
@@ -324,6 +324,46 @@ def _paper_counts(searcher, schema, query, paper_ids: list[int]) -> dict[int, in
 
 
 # -- the selector ------------------------------------------------------------------------
+def _build(index, parsed: ParsedQuery, user) -> tuple[tantivy.Searcher, Built]:
+    """The searcher and the Tantivy query for ``parsed`` as ``user`` may see it."""
+    state = thesaurus()
+    searcher = index.searcher()
+    builder = QueryBuilder(
+        schema=index.schema, segmenter=state.segmenter, synonyms=state.synonyms, searcher=searcher
+    )
+    authenticated = getattr(user, "is_authenticated", False)
+    scope = Scope(
+        user_id=user.pk if authenticated else 0, editor=roles.is_editor(user), admin=roles.is_admin(user)
+    )
+    built = builder.build(
+        parsed,
+        scope=scope,
+        filters=_resolved(parsed, negated=False),
+        excluded=_resolved(parsed, negated=True),
+    )
+    return searcher, built
+
+
+EXPORT_MAX_PAPERS = 200
+
+
+def search_paper_ids(
+    *, query: str, user, filters: Mapping[str, Sequence[str]] | None = None, limit: int = EXPORT_MAX_PAPERS
+) -> list[int]:
+    """The papers a search matches (through any of their documents), most matches first, for an
+    export of their references; only papers ``user`` may see."""
+    parsed = _with_filters(parse(query or ""), filters)
+    if parsed.is_empty() or not roles.can_read(user):
+        return []
+    searcher, built = _build(search_index(), parsed, user)
+    if built.query is None:
+        return []
+    raw = searcher.aggregate(built.query, {"paper": {"terms": {"field": "paper_id", "size": limit}}})
+    ranked = [int(b["key"]) for b in raw["paper"]["buckets"] if int(b["key"])]
+    visible = set(Paper.objects.visible_to(user).filter(pk__in=ranked).values_list("pk", flat=True))
+    return [pk for pk in ranked if pk in visible]
+
+
 def search_query(
     *,
     query: str,
@@ -343,21 +383,7 @@ def search_query(
 
     index = search_index()
     results.rebuilding = index.rebuilding()
-    state = thesaurus()
-    searcher = index.searcher()
-    builder = QueryBuilder(
-        schema=index.schema, segmenter=state.segmenter, synonyms=state.synonyms, searcher=searcher
-    )
-    authenticated = getattr(user, "is_authenticated", False)
-    scope = Scope(
-        user_id=user.pk if authenticated else 0, editor=roles.is_editor(user), admin=roles.is_admin(user)
-    )
-    built = builder.build(
-        parsed,
-        scope=scope,
-        filters=_resolved(parsed, negated=False),
-        excluded=_resolved(parsed, negated=True),
-    )
+    searcher, built = _build(index, parsed, user)
     if built.query is None:
         return results
     results.highlight = built.highlight

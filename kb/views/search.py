@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from kb.search.selectors import FACET_FIELDS, search_query
+from kb.search.selectors import FACET_FIELDS, search_paper_ids, search_query
+from papers import cite
 from papers.access import reader_required
+from papers.selectors import papers_for_citation
 
 
 def _params(request) -> tuple[str, int, dict[str, list[str]]]:
@@ -68,3 +70,17 @@ def search_api(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@reader_required
+def search_export(request, fmt: str):
+    """The references of the papers a search matches (up to 200), for a reference manager."""
+    if fmt not in cite.EXPORTS:
+        raise Http404("unknown citation format")
+    query, _page, filters = _params(request)
+    papers = papers_for_citation(paper_ids=search_paper_ids(query=query, user=request.user, filters=filters))
+    content_type, extension = cite.EXPORTS[fmt]
+    body = cite.export(fmt, [(cite.cited_work(paper), f"tanyuan{paper.pk}") for paper in papers])
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="tanyuan-search.{extension}"'
+    return response

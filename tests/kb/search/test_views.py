@@ -81,3 +81,28 @@ def test_a_scope_put_first_survives_a_pasted_paragraph(db, reindex, scholar_clie
     assert {h["paper_id"] for h in scholar_client.get(reverse("kb:search-api"), {"q": q}).json()["hits"]} == {
         a.pk
     }
+
+
+def test_export_of_the_papers_a_search_matches(db, reindex, scholar_client, django_assert_max_num_queries):
+    first, _ = make_paper(
+        "数字鸿沟的测量", [("paragraph", "数字鸿沟在城乡之间。"), ("paragraph", "数字鸿沟再论。")]
+    )
+    second, _ = make_paper("平台治理", [("paragraph", "平台经济与数字鸿沟。")])
+    other, _ = make_paper("乡村振兴", [("paragraph", "产业兴旺。")])
+    draft, _ = make_paper("草稿论文", [("paragraph", "数字鸿沟草稿。")])
+    draft.status = "draft"
+    draft.save()
+    reindex()
+    page = scholar_client.get(reverse("kb:search"), {"q": "数字鸿沟"}).content.decode()
+    assert reverse("kb:search-export", args=["ris"]) + "?q=" in page
+    with django_assert_max_num_queries(12):
+        response = scholar_client.get(reverse("kb:search-export", args=["ris"]), {"q": "数字鸿沟"})
+    ris = response.content.decode()
+    assert response["Content-Disposition"] == 'attachment; filename="tanyuan-search.ris"'
+    titles = [line[6:] for line in ris.splitlines() if line.startswith("TI  - ")]
+    assert titles == ["数字鸿沟的测量", "平台治理"]  # most matches first; no draft, no unrelated paper
+    bib = scholar_client.get(reverse("kb:search-export", args=["bib"]), {"q": "数字鸿沟", "paper": second.pk})
+    assert bib.content.decode().count("@article{") == 1 and "平台治理" in bib.content.decode()
+    assert scholar_client.get(reverse("kb:search-export", args=["pdf"]), {"q": "x"}).status_code == 404
+    empty = scholar_client.get(reverse("kb:search-export", args=["ris"]), {"q": ""})
+    assert empty.status_code == 200 and empty.content == b""
