@@ -274,10 +274,6 @@ def bibtex(work: CitedWork, key: str) -> str:
     return f"@article{{{key},\n{body}\n}}\n"
 
 
-def csl_json_text(work: CitedWork, item_id: str) -> str:
-    return export("json", [(work, item_id)])
-
-
 # Reference-manager files: format → (content type, file extension).
 EXPORTS = {
     "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),

@@ -18,8 +18,6 @@ from papers.services.metadata import paper_update_metadata
 
 SORT_LABELS = [("year", _lazy("年份（新→旧）")), ("title", _lazy("标题")), ("added", _lazy("最近导入"))]
 
-CITE_FORMATS = cite.EXPORTS
-
 
 @reader_required
 def paper_list(request):
@@ -50,7 +48,7 @@ def paper_list(request):
 def paper_detail(request, pk: int):
     reader = selectors.paper_reader(paper_id=pk, user=request.user)
     work = cite.cited_work(reader.paper)
-    citation = {"gbt7714": cite.gbt7714(work), "apa": cite.apa(work), "formats": list(CITE_FORMATS)}
+    citation = {"gbt7714": cite.gbt7714(work), "apa": cite.apa(work), "formats": list(cite.EXPORTS)}
     return render(
         request,
         "papers/paper_detail.html",
@@ -61,10 +59,10 @@ def paper_detail(request, pk: int):
 @reader_required
 def paper_cite(request, pk: int, fmt: str):
     """The paper's reference as a file for a reference manager (RIS, BibTeX, CSL-JSON)."""
-    if fmt not in CITE_FORMATS:
+    if fmt not in cite.EXPORTS:
         raise Http404("unknown citation format")
     paper = selectors.paper_for_citation(paper_id=pk, user=request.user)
-    content_type, extension = CITE_FORMATS[fmt]
+    content_type, extension = cite.EXPORTS[fmt]
     response = HttpResponse(
         cite.export(fmt, [(cite.cited_work(paper), f"tanyuan{paper.pk}")]), content_type=content_type
     )

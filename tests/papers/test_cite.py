@@ -174,7 +174,7 @@ def test_exports_carry_every_field():
     assert (
         "title = {{A\\_b \\& \\{c\\}}}" in bib and "author = {Smith, John}" in bib and "pages = {1--9}" in bib
     )
-    data = json.loads(cite.csl_json_text(FULL, "paper-1"))
+    data = json.loads(cite.export("json", [(FULL, "paper-1")]))
     assert data[0]["author"] == [{"family": "王佃利"}, {"family": "滕蕾"}]
     assert (data[0]["issued"], data[0]["page"], data[0]["language"]) == (
         {"date-parts": [[2023]]},
