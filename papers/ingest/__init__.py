@@ -4,6 +4,6 @@ Pure: it touches no database, and returns ``ParsedPaper`` dataclasses.
 """
 
 from papers.ingest.pipeline import parse_bytes, parse_file
-from papers.ingest.types import IngestError, ParsedPaper
+from papers.ingest.types import IngestError, ParsedPaper, ReadOptions
 
-__all__ = ["IngestError", "ParsedPaper", "parse_bytes", "parse_file"]
+__all__ = ["IngestError", "ParsedPaper", "ReadOptions", "parse_bytes", "parse_file"]

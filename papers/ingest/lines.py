@@ -64,12 +64,27 @@ class Line:
     # Geometry from a PDF (points); None for text sources.
     x0: float | None = None
     x1: float | None = None
-    top: float | None = None
+    top: float | None = None  # distance from the page's top edge (points)
+    bottom: float | None = None  # distance of the line's lower edge from the page's top edge
     size: float | None = None
     indent: bool | None = None  # first-line indent relative to its column
     short: bool | None = None  # ends well before the column's right edge
     fill: float = 1.0  # share of the typical (or the column's) line width this line fills
     tags: set[str] = field(default_factory=set)
+    # Layout model (papers.ingest.layout): the label of the region the line lies in (text,
+    # title, figure, figure_caption, table, table_caption, header, footer, reference,
+    # equation; "" outside every region or with the model off) and that region's id on its page.
+    label: str = ""
+    region: int | None = None
+    conf: float | None = None  # OCR recognition confidence (0..1); None for a text layer
+
+    @property
+    def box(self) -> tuple[float, float, float, float] | None:
+        """(x0, top, x1, bottom) in points from the page's top-left corner, when known."""
+        if self.x0 is None or self.x1 is None or self.top is None:
+            return None
+        bottom = self.bottom if self.bottom is not None else self.top + (self.size or 10.0)
+        return (self.x0, self.top, self.x1, bottom)
 
     @property
     def width(self) -> float:

@@ -15,7 +15,7 @@ import re
 import statistics
 
 from papers.ingest.lines import Line, han_count
-from papers.ingest.types import IngestError
+from papers.ingest.types import IngestError, ReadOptions
 
 ERR_ENCRYPTED = "{name}: the PDF is encrypted (password protected); remove the protection and upload it again"
 ERR_NOT_PDF = "{name}: this is not a readable PDF file ({detail})"
@@ -164,7 +164,7 @@ def _check_text(lines: list[Line], pages: int, name: str) -> None:
             raise IngestError(ERR_FONT.format(name=name, detail="no Chinese text, only mojibake"))
 
 
-def pdf_lines(data: bytes, *, name: str) -> list[Line]:
+def pdf_lines(data: bytes, *, name: str, options: ReadOptions | None = None) -> list[Line]:
     lines: list[Line] = []
     pages = 0
     columns_seen = False

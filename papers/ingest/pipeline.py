@@ -54,6 +54,7 @@ from papers.ingest.types import (
     IngestError,
     ParsedPaper,
     PassageInfo,
+    ReadOptions,
     SectionInfo,
     SourceInfo,
     WarningInfo,
@@ -99,14 +100,18 @@ def _limit(max_bytes: int) -> str:
     return f"{max_bytes / (1024 * 1024):g}"
 
 
-def parse_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPaper:
+def parse_file(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, options: ReadOptions | None = None
+) -> ParsedPaper:
     path = Path(path)
     if path.stat().st_size > max_bytes:
         raise IngestError(ERR_SIZE.format(name=path.name, limit=_limit(max_bytes)))
-    return parse_bytes(path.read_bytes(), filename=path.name, max_bytes=max_bytes)
+    return parse_bytes(path.read_bytes(), filename=path.name, max_bytes=max_bytes, options=options)
 
 
-def parse_bytes(data: bytes, *, filename: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedPaper:
+def parse_bytes(
+    data: bytes, *, filename: str, max_bytes: int = DEFAULT_MAX_BYTES, options: ReadOptions | None = None
+) -> ParsedPaper:
     suffix = Path(filename).suffix.lower()
     fmt = SUPPORTED_SUFFIXES.get(suffix)
     if fmt is None:
@@ -118,7 +123,7 @@ def parse_bytes(data: bytes, *, filename: str, max_bytes: int = DEFAULT_MAX_BYTE
     source = SourceInfo(
         filename=filename, sha256=hashlib.sha256(data).hexdigest(), format=fmt, size=len(data)
     )
-    return build(read(data, fmt=fmt, name=filename), source)
+    return build(read(data, fmt=fmt, name=filename, options=options or ReadOptions()), source)
 
 
 def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from papers.ingest.lines import Line, han_count
-from papers.ingest.types import IngestError
+from papers.ingest.types import IngestError, ReadOptions
 
 ERR_EMPTY = "{name}: the file is empty"
 ERR_BINARY = "{name}: this is not a text file (it contains binary data)"
@@ -91,11 +91,11 @@ def markdown_lines(text: str) -> list[Line]:
     return lines
 
 
-def read(data: bytes, *, fmt: str, name: str) -> list[Line]:
+def read(data: bytes, *, fmt: str, name: str, options: ReadOptions | None = None) -> list[Line]:
     if fmt == "pdf":
         from papers.ingest.pdf import pdf_lines
 
-        lines = pdf_lines(data, name=name)
+        lines = pdf_lines(data, name=name, options=options or ReadOptions())
     else:
         text = decode_text(data, name=name)
         lines = markdown_lines(text) if fmt == "md" else text_lines(text)

@@ -6,9 +6,34 @@ other tools depend on its keys, so keys may be added but never renamed.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 PASSAGE_SEPARATOR = "\n\n"
+
+
+def _env_on(name: str) -> bool:
+    return os.environ.get(name, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+@dataclass
+class ReadOptions:
+    """How to read a source. The defaults are the product's: layout model and OCR on.
+
+    ``KB_LAYOUT_MODEL=0`` / ``KB_OCR=0`` in the environment turn them off (speed, tests).
+    ``progress(stage, done, total)`` is called as pages are read: stage is "pages", "layout"
+    or "ocr"; it lets a background job or a progress bar show real progress.
+    """
+
+    layout: bool = field(default_factory=lambda: _env_on("KB_LAYOUT_MODEL"))
+    ocr: bool = field(default_factory=lambda: _env_on("KB_OCR"))
+    max_pages: int = 2000
+    progress: Callable[[str, int, int], None] | None = None
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
 
 
 class IngestError(Exception):
@@ -39,9 +64,36 @@ class SectionInfo:
 
 @dataclass
 class PassageInfo:
-    kind: str  # heading, paragraph, abstract, caption, footnote, reference, metadata
+    # heading, paragraph, abstract, caption, footnote, reference, metadata, and the blocks of the
+    # layout model: table, figure, formula (a table or figure block carries its caption)
+    kind: str
     text: str
     section: int | None = None  # index into ParsedPaper.sections
+    page: int | None = None  # 1-based page of the first line; None for sources without pages
+    # Where the passage stands on its page(s): [page, x0, top, x1, bottom] in PDF points from the
+    # page's top-left corner, one box per line or merged run of lines; several pages when the
+    # passage crosses a page break. Empty for text and Markdown sources.
+    boxes: list[list[float]] = field(default_factory=list)
+    ocr_conf: float | None = None  # mean OCR confidence of its lines; None for a text layer
+
+
+@dataclass
+class PageInfo:
+    """One page of a PDF source: size in points, printed label, how its text was read."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    label: str = ""  # the page number printed on the page ("93"), when found
+    ocr: bool = False  # text came from OCR, not from the PDF's text layer
+
+
+@dataclass
+class RemovedLine:
+    """A source line that is in no passage: page furniture, a cover label… kept with the revision."""
+
+    text: str
+    reason: str
     page: int | None = None
 
 
@@ -102,11 +154,19 @@ class ParsedPaper:
     volume: str = ""
     issue: str = ""
     pages: str = ""
+    # Kind of document: article, thesis, preprint, report…; theses also name institution,
+    # degree and advisor (from their cover pages).
+    doc_type: str = "article"
+    institution: str = ""
+    degree: str = ""
+    advisor: str = ""
     sections: list[SectionInfo] = field(default_factory=list)
     passages: list[PassageInfo] = field(default_factory=list)
     footnotes: list[FootnoteInfo] = field(default_factory=list)
     citations: list[CitationInfo] = field(default_factory=list)
     references: list[ReferenceInfo] = field(default_factory=list)
+    page_info: list[PageInfo] = field(default_factory=list)  # PDF sources only
+    removed: list[RemovedLine] = field(default_factory=list)  # every source line in no passage
     warnings: list[str] = field(default_factory=list)  # English sentences, for the command line
     warning_codes: list[WarningInfo] = field(default_factory=list)  # the same warnings as data
 
