@@ -1,5 +1,8 @@
 """Citing a paper: GB/T 7714-2015 and APA 7 entries, and RIS, BibTeX and CSL-JSON exports.
 
+A passage is cited as its paper at the passage's page (``passage_work``): the printed page
+label when the pipeline found it, else the PDF page number; ``… 电子政务, 2022(3): 12.``.
+
 Pure functions over ``CitedWork`` (plain data; ``cited_work`` builds it from a
 ``Paper`` with its authorships prefetched). The two styles follow the official
 CSL styles (citation-style-language/styles), which the tests render with
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.lib.textnorm import has_han
 
@@ -88,6 +91,12 @@ def cited_work(paper) -> CitedWork:
         doi=paper.doi or "",
         language="zh" if (paper.language or "zh").startswith("zh") else "en",
     )
+
+
+def passage_work(work: CitedWork, page: str) -> CitedWork:
+    """The work as cited at one page (a passage citation): ``… 2022(3): 12.``; RIS ``SP  - 12``,
+    BibTeX ``pages = {12}``. Without a page (text and Markdown sources) the work as it is."""
+    return replace(work, pages=page) if page else work
 
 
 def _pages(pages: str, dash: str) -> str:

@@ -20,6 +20,19 @@ class PaperStatus(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
 
 
+class DocType(models.TextChoices):
+    """What kind of document a paper is (the ingest pipeline tells; admins correct it)."""
+
+    ARTICLE = "article", _("期刊论文")
+    THESIS = "thesis", _("学位论文")
+    PREPRINT = "preprint", _("预印本")
+    REPORT = "report", _("研究报告")
+    CONFERENCE = "conference", _("会议论文")
+    BOOK = "book", _("图书")
+    CHAPTER = "chapter", _("图书章节")
+    OTHER = "other", _("其他")
+
+
 class PaperQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PaperStatus.PUBLISHED)
@@ -46,6 +59,13 @@ class Paper(models.Model):
     pages = models.CharField(_("页码"), max_length=40, blank=True)
     # NULL when absent so that uniqueness only binds papers that have a DOI.
     doi = models.CharField("DOI", max_length=200, null=True, blank=True, unique=True)
+    doc_type = models.CharField(
+        _("文献类型"), max_length=16, choices=DocType.choices, default=DocType.ARTICLE
+    )
+    # Theses name these on their cover pages.
+    institution = models.CharField(_("学位授予单位"), max_length=300, blank=True)
+    degree = models.CharField(_("学位"), max_length=100, blank=True)
+    advisor = models.CharField(_("导师"), max_length=200, blank=True)
     language = models.CharField(_("语言"), max_length=16, default="zh")
     status = models.CharField(
         _("状态"), max_length=16, choices=PaperStatus.choices, default=PaperStatus.PUBLISHED, db_index=True
@@ -150,6 +170,11 @@ class TextRevision(models.Model):
     text = models.TextField(help_text="canonical text; passage offsets index into it (code points)")
     source = models.ForeignKey(SourceFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     is_current = models.BooleanField(default=True)
+    # PDF sources only: one {"number", "width", "height", "label", "ocr"} per page (points).
+    pages = models.JSONField(default=list, blank=True)
+    # Source lines in no passage (running headers, page numbers, cover labels…), each
+    # {"text", "reason", "page"}: kept so that an admin sees what the pipeline removed.
+    removed = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -189,6 +214,13 @@ class PassageKind(models.TextChoices):
     FOOTNOTE = "footnote", _("脚注")
     REFERENCE = "reference", _("参考文献")
     METADATA = "metadata", _("元数据")
+    # Blocks of the layout model: shown as blocks, never as paragraphs or headings.
+    TABLE = "table", _("表格")
+    FIGURE = "figure", _("图")
+    FORMULA = "formula", _("公式")
+
+
+BLOCK_KINDS = (PassageKind.TABLE, PassageKind.FIGURE, PassageKind.FORMULA)
 
 
 class PassageQuerySet(models.QuerySet):
@@ -199,7 +231,9 @@ class PassageQuerySet(models.QuerySet):
         return self.filter(paper__in=Paper.objects.visible_to(user))
 
     def body(self):
-        return self.filter(kind__in=[PassageKind.PARAGRAPH, PassageKind.HEADING, PassageKind.CAPTION])
+        return self.filter(
+            kind__in=[PassageKind.PARAGRAPH, PassageKind.HEADING, PassageKind.CAPTION, *BLOCK_KINDS]
+        )
 
 
 class Passage(models.Model):
@@ -210,7 +244,17 @@ class Passage(models.Model):
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="passages"
     )
+    # 1-based page of the PDF where the passage starts; NULL for sources without pages
+    # (text, Markdown), which never show a page number.
     page = models.PositiveIntegerField(null=True, blank=True)
+    # The page number printed on that page ("93"), when the pipeline found it; copied from
+    # the revision's pages so that every list showing a passage has it without a join.
+    page_label = models.CharField(max_length=32, blank=True)
+    # Regions on the page(s): [page, x0, top, x1, bottom] in PDF points from the top-left.
+    boxes = models.JSONField(default=list, blank=True)
+    ocr_conf = models.FloatField(
+        null=True, blank=True, help_text="mean OCR confidence (0–1); NULL: text layer"
+    )
     text = models.TextField()
     start = models.PositiveIntegerField(help_text="offset of the first code point in the revision's text")
     end = models.PositiveIntegerField(help_text="offset after the last code point")
@@ -234,6 +278,33 @@ class Passage(models.Model):
     @property
     def anchor(self) -> str:
         return f"p-{self.order}"
+
+    @property
+    def is_block(self) -> bool:
+        return self.kind in BLOCK_KINDS
+
+    @property
+    def cited_page(self) -> str:
+        """The page a citation of this passage names: the printed label, else the PDF page."""
+        if self.page is None:
+            return ""
+        return self.page_label or str(self.page)
+
+    @property
+    def page_display(self) -> str:
+        """``p. 12``, or ``p. 12（印刷页码 93）`` when the printed number differs; empty without a page."""
+        if self.page is None:
+            return ""
+        if self.page_label and self.page_label != str(self.page):
+            return _("p. %(page)s（印刷页码 %(label)s）") % {"page": self.page, "label": self.page_label}
+        return _("p. %(page)s") % {"page": self.page}
+
+    @property
+    def ocr_percent(self) -> int | None:
+        if self.ocr_conf is None:
+            return None
+        # RapidOCR scores are 0–1; a pipeline giving percents is read as such.
+        return round(self.ocr_conf * 100 if self.ocr_conf <= 1 else self.ocr_conf)
 
 
 class Footnote(models.Model):

@@ -7,9 +7,20 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 
 from kb.lib.spans import Span, render_spans
-from papers.models import Author, Authorship, Citation, Paper, Passage, PassageKind, Section, TextRevision
+from papers.models import (
+    Author,
+    Authorship,
+    Citation,
+    Paper,
+    Passage,
+    PassageKind,
+    Section,
+    SourceFile,
+    TextRevision,
+)
 from papers.reader import overlays_for
 
 
@@ -66,6 +77,7 @@ class ReaderPassage:
     passage: Passage
     html: str
     classes: str = ""
+    page_url: str = ""  # "view on page", for passages of a stored PDF
 
 
 @dataclass
@@ -106,29 +118,58 @@ def papers_for_citation(*, paper_ids: list[int]) -> list[Paper]:
     return [found[pk] for pk in paper_ids if pk in found]
 
 
-def paper_for_citation(*, paper_id: int, user) -> Paper:
-    """A paper the user may see, with its authors in order (404 otherwise)."""
-    paper = Paper.objects.visible_to(user).prefetch_related(_authorships()).filter(pk=paper_id).first()
-    if paper is None:
+def paper_visible(*, paper_id: int, user, authors: bool = False) -> Paper:
+    """The paper if ``user`` may see it, else 404 (never 403: existence is not revealed).
+
+    With ``authors``, its authorships come prefetched in order. Every page that shows one
+    paper (reader, citation, annotations, claims, exports) asks here.
+    """
+    from kb.lib.roles import can_read
+
+    papers = Paper.objects.visible_to(user)
+    if authors:
+        papers = papers.prefetch_related(_authorships())
+    paper = papers.filter(pk=paper_id).first()
+    if paper is None or not can_read(user):
         raise Http404("no such paper")
     return paper
 
 
+def has_page_images(revision: TextRevision) -> bool:
+    """Whether the revision's passages can be shown on their original pages (a stored PDF)."""
+    source = revision.source
+    return source is not None and source.format == SourceFile.Format.PDF and bool(source.file)
+
+
+def _passage_classes(passage: Passage) -> str:
+    classes = f"passage passage--{passage.kind}"
+    if passage.is_block:
+        classes += " passage--block"
+    if passage.ocr_conf is not None:
+        classes += " passage--ocr"
+    return classes
+
+
 def paper_reader(*, paper_id: int, user) -> Reader:
     """Everything the reader page shows, in a fixed number of queries."""
-    paper = Paper.objects.visible_to(user).prefetch_related(_authorships()).filter(pk=paper_id).first()
-    if paper is None:
-        raise Http404("no such paper")
-    revision = TextRevision.objects.filter(paper=paper, is_current=True).defer("text").first()
+    paper = paper_visible(paper_id=paper_id, user=user, authors=True)
+    revision = (
+        TextRevision.objects.filter(paper=paper, is_current=True)
+        .select_related("source")
+        .defer("text", "removed")
+        .first()
+    )
     if revision is None:
         return Reader(paper=paper, revision=None, toc=[], body=[], footnotes=[], references=[], front=[])
     citations = Citation.objects.select_related("footnote__passage", "reference__passage")
     passages = list(
         Passage.objects.filter(revision=revision)
         .select_related("section")
+        .defer("boxes")
         .prefetch_related(Prefetch("citations", queryset=citations))
         .order_by("order")
     )
+    on_pages = has_page_images(revision)
     overlays = overlays_for(paper=paper, passages=passages, user=user)
     extra: dict[int, list[Span]] = {}
     context: dict = {}
@@ -143,7 +184,9 @@ def paper_reader(*, paper_id: int, user) -> Reader:
     groups: dict[str, list[ReaderPassage]] = {"body": [], "footnote": [], "reference": [], "front": []}
     for p in passages:
         html = render_spans(p.text, _citation_spans(p) + extra.get(p.pk, []))
-        item = ReaderPassage(passage=p, html=html, classes=f"passage passage--{p.kind}")
+        item = ReaderPassage(passage=p, html=html, classes=_passage_classes(p))
+        if on_pages and p.page is not None:
+            item.page_url = reverse("papers:page-view", args=[paper.pk, p.page]) + f"?passage={p.pk}"
         if p.kind == PassageKind.FOOTNOTE:
             groups["footnote"].append(item)
         elif p.kind == PassageKind.REFERENCE:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from papers import views
+from papers import views, views_pages
 
 app_name = "papers"
 
@@ -11,5 +11,8 @@ urlpatterns = [
     path("<int:pk>/", views.paper_detail, name="paper-detail"),
     path("<int:pk>/cite.<str:fmt>", views.paper_cite, name="paper-cite"),
     path("<int:pk>/edit/", views.paper_edit, name="paper-edit"),
+    path("<int:pk>/pages/<int:page>/", views_pages.page_view, name="page-view"),
+    path("<int:pk>/pages/<int:page>.png", views_pages.page_image, name="page-image"),
+    path("<int:pk>/passages/<int:passage_pk>/cite.<str:fmt>", views_pages.passage_cite, name="passage-cite"),
     path("authors/<int:pk>/", views.author_detail, name="author-detail"),
 ]

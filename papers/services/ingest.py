@@ -8,13 +8,17 @@ Contract of ``paper_save_parsed``:
   outcome ``revised``;
 - otherwise a new paper: outcome ``loaded``.
 Either everything is written or nothing is.
+
+Pages: a PDF's passages keep their page, printed page label, regions (boxes) and OCR
+confidence, and the revision keeps the page sizes and the removed lines. Text and
+Markdown sources have no pages: whatever page the pipeline gave them is dropped.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,6 +28,7 @@ from papers.models import (
     Author,
     Authorship,
     Citation,
+    DocType,
     Footnote,
     Paper,
     PaperStatus,
@@ -84,6 +89,10 @@ def _apply_metadata(paper: Paper, parsed: ParsedPaper) -> None:
         "pages",
     ):
         setattr(paper, field, getattr(parsed, field) or "")
+    paper.doc_type = parsed.doc_type if parsed.doc_type in DocType.values else DocType.OTHER
+    paper.institution = (parsed.institution or "")[:300]
+    paper.degree = (parsed.degree or "")[:100]
+    paper.advisor = (parsed.advisor or "")[:200]
     paper.keywords = list(parsed.keywords)
     paper.keywords_en = list(parsed.keywords_en)
     paper.year = parsed.year
@@ -108,7 +117,28 @@ def _save_authors(paper: Paper, parsed: ParsedPaper) -> None:
         )
 
 
+def has_pages(parsed: ParsedPaper) -> bool:
+    return parsed.source.format == "pdf"
+
+
+def _box(box: list[float]) -> list[float]:
+    """[page, x0, top, x1, bottom], coordinates to a tenth of a point (enough to draw, small to store)."""
+    page, *coords = box
+    return [int(page), *(round(float(c), 1) for c in coords)]
+
+
+def _pages_json(parsed: ParsedPaper) -> list[dict]:
+    return [asdict(info) for info in parsed.page_info] if has_pages(parsed) else []
+
+
+def _removed_json(parsed: ParsedPaper) -> list[dict]:
+    paged = has_pages(parsed)
+    return [{**asdict(line), "page": line.page if paged else None} for line in parsed.removed]
+
+
 def _save_text(paper: Paper, revision: TextRevision, parsed: ParsedPaper) -> None:
+    paged = has_pages(parsed)
+    labels = {info.number: info.label[:32] for info in parsed.page_info} if paged else {}
     sections = Section.objects.bulk_create(
         Section(
             paper=paper,
@@ -128,7 +158,10 @@ def _save_text(paper: Paper, revision: TextRevision, parsed: ParsedPaper) -> Non
             order=i,
             kind=p.kind,
             section=sections[p.section] if p.section is not None else None,
-            page=p.page,
+            page=p.page if paged else None,
+            page_label=labels.get(p.page, "") if paged and p.page is not None else "",
+            boxes=[_box(b) for b in p.boxes] if paged else [],
+            ocr_conf=p.ocr_conf,
             text=p.text,
             start=offsets[i][0],
             end=offsets[i][1],
@@ -141,7 +174,7 @@ def _save_text(paper: Paper, revision: TextRevision, parsed: ParsedPaper) -> Non
             revision=revision,
             order=i,
             marker=f.marker[:16],
-            page=f.page,
+            page=f.page if paged else None,
             text=f.text,
             passage=passages[f.passage] if f.passage is not None else None,
         )
@@ -217,7 +250,13 @@ def paper_save_parsed(
         number = previous.number + 1
         TextRevision.objects.filter(pk=previous.pk).update(is_current=False)
     revision = TextRevision.objects.create(
-        paper=paper, number=number, text=parsed.canonical_text(), source=source, is_current=True
+        paper=paper,
+        number=number,
+        text=parsed.canonical_text(),
+        source=source,
+        is_current=True,
+        pages=_pages_json(parsed),
+        removed=_removed_json(parsed),
     )
     _save_text(paper, revision, parsed)
     return IngestOutcome(status=outcome, paper=paper, revision=revision, previous_revision=previous)
