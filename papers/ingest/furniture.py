@@ -6,7 +6,10 @@
   first/last lines between form feeds) carrying a number that grows with the page
   (``88  中国公共政策评论`` on page 1, ``公共价值视角下… 89`` on page 2): the number minus
   the page is the same on every such line;
-- by repetition: the same short line (digits aside) on several pages;
+- by repetition: the same short line on several pages, or lines differing only in a number that
+  follows the page (``表1 …`` and ``表2 …`` heading two pages are captions, not a running line);
+- by position in the margins: a page number printed beside the column (a margin tab);
+- by the layout model: a line in a Header or Footer region (not a footnote, not a body sentence);
 - by content: a line repeating the title, a prefix of it, or ``authors：title``
   (``林晓峰，周雅婷：数字治理何以…``, ``夏远航，等：《数据安全法》…``).
 """
@@ -16,7 +19,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from papers.ingest.lines import Line, display_width, han_count
+from papers.ingest.lines import CIRCLED_RE, Line, display_width, han_count
+from papers.ingest.structure import CAPTION_START
 
 _DOI_LINE = re.compile(r"^(?:DOI|doi|Doi)\s*[:：]?\s*10\.\d{4,9}/\S+")
 _URL_LINE = re.compile(r"^https?://\S+$")
@@ -33,7 +37,8 @@ _HEADING_NUMBER = re.compile(
 )
 
 
-_ZONES = {"top-zone", "bottom-zone"}
+# Where page furniture stands: the top and bottom zones and the side margins (the PDF reader's tags).
+_ZONES = {"top-zone", "bottom-zone", "margin"}
 _BARE_DOI_LINE = re.compile(r"^(?:DOI|doi|Doi)\s*[:：]\s*10\.\d{4,9}/\S+$")
 _DECORATED_NUMBER = re.compile(r"[·•\-–—]\s*\d{1,4}\s*[·•\-–—]")
 _NUMBER_FIRST = re.compile(r"^[·•\-–—]?\s*(\d{1,4})\s*[·•\-–—]?\s+(\S.*)$")
@@ -51,7 +56,7 @@ def _is_pattern_furniture(line: Line, doi: str) -> bool:
         return True
     if _DOI_LINE.match(text) or (doi and _URL_LINE.match(text) and doi.lower() in text.lower()):
         return True
-    zone = bool(line.tags & {"top-zone", "bottom-zone"})
+    zone = bool(line.tags & _ZONES)
     # a line ending a sentence is a note or paragraph that cites an issue, not the journal's own line
     if (
         zone
@@ -78,7 +83,7 @@ def find_furniture(lines: list[Line], *, doi: str = "") -> dict[int, str]:
     pdf = any(line.page is not None and line.x0 is not None for line in lines)
     if not pdf:
         _tag_text_zones(lines)
-    keys = defaultdict(int)
+    keys: defaultdict[str, int] = defaultdict(int)
     for line in lines:
         keys[_key(line.text)] += 1
     for line in lines:
@@ -89,13 +94,21 @@ def find_furniture(lines: list[Line], *, doi: str = "") -> dict[int, str]:
             removed[line.index] = "page number, DOI or journal line"
     for index in _numbered_running_lines(lines):
         removed.setdefault(index, "running header or footer with the page number")
+    sizes = sorted(line.size for line in lines if line.size)
+    body_size = sizes[len(sizes) // 2] if sizes else None
+    for line in lines:
+        if _model_furniture(line, body_size):
+            removed.setdefault(line.index, "page header or footer (layout model)")
     by_key: dict[str, list[Line]] = defaultdict(list)
     for line in lines:
-        if _could_be_furniture(line) and (not pdf or line.tags & {"top-zone", "bottom-zone"}):
+        if _could_be_furniture(line) and (not pdf or line.tags & _ZONES):
             by_key[_key(line.text)].append(line)
     for group in by_key.values():
         pages = {line.page for line in group}
         repeated = len(pages) >= 2 if pdf else len(group) >= 3
+        # lines that differ in a number are one running line only when the number follows the
+        # page (a folio) or does not change; ``表1 …`` and ``表2 …`` heading two pages are captions
+        repeated = repeated and _same_or_folio(group)
         if not pdf and len(group) == 2:
             repeated = all(line.lead or _near(lines, line, removed) for line in group) or (
                 len(pages) == 2 and None not in pages and all(line.tags & _ZONES for line in group)
@@ -105,6 +118,36 @@ def find_furniture(lines: list[Line], *, doi: str = "") -> dict[int, str]:
                 removed[line.index] = "repeated header or footer"
     _absorb_neighbours(lines, removed, pdf)
     return removed
+
+
+_FOLIO_EDGES = re.compile(r"^[^\w]{0,2}(\d{1,4})(?!\d)|(?<!\d)(\d{1,4})[^\w]{0,2}$")
+
+
+def _model_furniture(line: Line, body_size: float | None) -> bool:
+    """A line the layout model puts in a Header or Footer region, unless it reads as a note
+    (a footnote set at the foot of the page starts with its marker), a caption (``表1 …`` at a
+    page's top), a sentence in the body, or a title (furniture is never set larger than the body)."""
+    if (
+        line.label not in ("header", "footer")
+        or CIRCLED_RE.match(line.text)
+        or CAPTION_START.match(line.text)
+    ):
+        return False  # a note, or a caption set where a running head would stand
+    if line.size and body_size and line.size > 1.15 * body_size:
+        return False
+    return bool(line.tags & _ZONES) or _could_be_furniture(line)
+
+
+def _same_or_folio(group: list[Line]) -> bool:
+    if len({re.sub(r"\s+", "", line.text) for line in group}) == 1 or None in {line.page for line in group}:
+        return True
+    offsets = None
+    for line in group:  # a folio stands at the line's start or end, beside the running text
+        edges = _FOLIO_EDGES.findall(line.text)
+        numbers = {int(n) - line.page for pair in edges for n in pair if n and line.page is not None}
+        offsets = numbers if offsets is None else offsets & numbers
+    variants = {tuple(re.findall(r"\d+", line.text)) for line in group}
+    return bool(offsets) or len(variants) == 1
 
 
 def _tag_text_zones(lines: list[Line]) -> None:
@@ -172,7 +215,7 @@ def _absorb_neighbours(lines: list[Line], removed: dict[int, str], pdf: bool) ->
         for i, line in enumerate(lines):
             if line.index in removed or display_width(line.text) > 12 or not _could_be_furniture(line):
                 continue
-            if pdf and not line.tags & {"top-zone", "bottom-zone"}:
+            if pdf and not line.tags & _ZONES:
                 continue
             before = lines[i - 1].index in removed if i > 0 else False
             after = lines[i + 1].index in removed if i + 1 < len(lines) else False

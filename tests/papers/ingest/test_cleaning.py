@@ -82,3 +82,68 @@ def test_doi_lines_and_their_neighbours_are_removed():
         "正文第一段，内容很长很长很长很长很长。",
         "正文继续，内容。",
     ]
+
+
+def _pdf_line(text: str, page: int, top: float, *, tags=(), label: str = "", x0: float = 72.0) -> Line:
+    return Line(
+        text=text, page=page, x0=x0, x1=x0 + 10 * len(text), top=top, size=10.0, tags=set(tags), label=label
+    )
+
+
+def _pdf_pages(extra) -> list[Line]:
+    body = "数字技术与社会治理的结合既是科学技术蓬勃发展的必然趋势，也是重要内容。"
+    lines = []
+    for page in (1, 2, 3):
+        lines += [_pdf_line(body, page, 100 + 20 * k) for k in range(5)]
+        lines += extra(page)
+    for i, line in enumerate(lines):
+        line.index = i
+    return lines
+
+
+def test_lines_the_layout_model_calls_header_or_footer_are_furniture_but_not_footnotes():
+    lines = _pdf_pages(
+        lambda page: [
+            _pdf_line("中国数字生态研究课题组", page, 60, label="header"),
+            _pdf_line(
+                "①国家统计局：《中国统计年鉴》，北京：中国统计出版社 2023 年版。", page, 780, label="footer"
+            ),
+        ]
+    )
+    removed = find_furniture(lines)
+    texts = {lines[i].text: reason for i, reason in removed.items()}
+    assert texts == {"中国数字生态研究课题组": "page header or footer (layout model)"}
+
+
+def test_captions_differing_only_by_number_are_not_a_running_header():
+    lines = _pdf_pages(lambda page: [_pdf_line(f"表{page} 各地区数字生态指数", page, 50, tags={"top-zone"})])
+    assert find_furniture(lines) == {}
+
+
+def test_a_number_following_the_page_in_a_repeated_line_is_a_folio():
+    lines = _pdf_pages(lambda page: [_pdf_line(f"数字经济评论 {page + 40}", page, 50, tags={"top-zone"})])
+    removed = find_furniture(lines)
+    assert sorted(lines[i].text for i in removed) == ["数字经济评论 41", "数字经济评论 42", "数字经济评论 43"]
+
+
+def test_page_numbers_in_the_side_margin_are_furniture():
+    lines = _pdf_pages(lambda page: [_pdf_line(str(page + 29), page, 400, tags={"margin"}, x0=530)])
+    removed = find_furniture(lines)
+    assert sorted(lines[i].text for i in removed) == ["30", "31", "32"]
+
+
+def test_a_title_the_layout_model_calls_a_header_stays():
+    lines = _pdf_pages(lambda page: [])
+    title = Line(
+        text="数字生态指数的测算", page=1, x0=72, x1=300, top=40, size=18.0, label="header", tags={"top-zone"}
+    )
+    lines.insert(0, title)
+    for i, line in enumerate(lines):
+        line.index = i
+        line.size = line.size or 10.0
+    assert find_furniture(lines) == {}
+
+
+def test_a_caption_the_layout_model_calls_a_header_stays():
+    lines = _pdf_pages(lambda page: [_pdf_line(f"表{page} 各地区数字生态指数", page, 50, label="header")])
+    assert find_furniture(lines) == {}

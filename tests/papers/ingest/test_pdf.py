@@ -1,7 +1,10 @@
 """PDF reading: the real sample PDF and PDFs generated here with reportlab's built-in CJK font.
 
 Generated pages carry running headers, footers with page numbers, per-page ①
-footnotes, a paragraph that crosses a page break, and a two-column page.
+footnotes, a paragraph that crosses a page break, and a two-column page. The failure
+patterns of real papers (form XObjects, margin tabs, three columns…) are in ``patterns/``;
+the reader's own contract (page sizes and labels, sizes, folding, limits, the layout and OCR
+hooks) is tested in ``test_pdf_reader``.
 """
 
 from __future__ import annotations
@@ -15,8 +18,23 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from papers.ingest import IngestError, parse_bytes, parse_file
+from papers.ingest import IngestError
+from papers.ingest import parse_bytes as _parse_bytes
+from papers.ingest import parse_file as _parse_file
 from papers.ingest.pdf import ERR_ENCRYPTED, ERR_NOT_PDF, ERR_SCANNED
+from papers.ingest.types import ReadOptions
+
+# The reader alone: the layout model and OCR have their own tests (their hooks are tested below).
+OFF = ReadOptions(layout=False, ocr=False)
+
+
+def parse_bytes(data: bytes, *, filename: str, options: ReadOptions = OFF):
+    return _parse_bytes(data, filename=filename, options=options)
+
+
+def parse_file(path, *, options: ReadOptions = OFF):
+    return _parse_file(path, options=options)
+
 
 FONT = "STSong-Light"
 WIDTH, HEIGHT = A4
