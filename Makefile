@@ -9,13 +9,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 KB_SAMPLE_CORPUS ?= ../shared/corpus
 export KB_SAMPLE_CORPUS
+# The papers `make run` loads: `make run CORPUS=DIR`; without the folder the library starts empty.
+CORPUS ?= $(KB_SAMPLE_CORPUS)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-models.txt | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install run serve worker demo-users load-sample test fast e2e lint format bench messages chromium axe clean
+.PHONY: help install run worker demo-users test fast e2e chromium axe lint typecheck format bench messages clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -29,26 +31,32 @@ $(STAMP): $(VENV)/bin/python pyproject.toml requirements-models.txt
 
 install: $(STAMP) ## create .venv if missing and install the project with dev extras
 
-run: install ## install, migrate, create demo users, load the sample papers, serve on SQLite (with the task worker)
+run: install ## install, migrate, create demo users, load the sample papers (CORPUS=DIR; none: empty library), serve on SQLite with the task worker
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py create_demo_users
 	DEBUG=1 $(PY) manage.py load_thesaurus
-	DEBUG=1 $(PY) manage.py ingest $(KB_SAMPLE_CORPUS)
+	DEBUG=1 $(PY) manage.py load_samples $(CORPUS)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  DEBUG=1 $(PY) manage.py db_worker & \
+	  DEBUG=1 $(PY) manage.py db_worker --queue-name indexing,default & \
+	  DEBUG=1 $(PY) manage.py db_worker --queue-name parsing & \
+	  DEBUG=1 $(PY) manage.py db_worker --queue-name publishing & \
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-worker: install ## run the background task worker alone
-	DEBUG=1 $(PY) manage.py db_worker
+worker: install ## run the background task workers alone (one per queue: indexing, parsing, publishing)
+	@trap 'kill 0' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py db_worker --queue-name indexing,default & \
+	  DEBUG=1 $(PY) manage.py db_worker --queue-name parsing & \
+	  DEBUG=1 $(PY) manage.py db_worker --queue-name publishing
 
 demo-users: install ## create one demo account per role and print the credentials
 	DEBUG=1 $(PY) manage.py create_demo_users
 
-test: install ## ruff, then the whole pytest suite (fast tests, then browser tests); SQLite unless DATABASE_URL is set
+test: install ## ruff, mypy, then the whole pytest suite (fast tests, then browser tests); SQLite unless DATABASE_URL is set
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(MAKE) --no-print-directory typecheck
 	$(PYTEST) -m "not e2e" -p no:cacheprovider
 	$(MAKE) --no-print-directory e2e
 
@@ -74,6 +82,9 @@ $(AXE):
 lint: install ## ruff lint and format check
 	$(RUFF) check .
 	$(RUFF) format --check .
+
+typecheck: install ## mypy with django-stubs on kb/lib, papers/ingest and kb/search ([tool.mypy] in pyproject.toml)
+	DEBUG=1 $(VENV)/bin/mypy
 
 format: install ## apply ruff fixes and formatting
 	$(RUFF) check --fix .

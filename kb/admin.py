@@ -1,6 +1,8 @@
-"""Admin for the knowledge layer (read-mostly: editors work in the site itself)."""
+"""Admin for the knowledge layer: read only. Editors work in the site itself, whose services
+validate, keep history and reindex; the admin offers no write around them."""
 
 from django.contrib import admin
+from taggit.models import Tag
 
 from kb.models import Annotation, Claim, Concept, CrossReference
 
@@ -16,6 +18,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Tags are annotations' words: renaming or deleting one here would change annotations unseen
+# by their history and the search index.
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(ReadOnlyAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
 
 
 @admin.register(Concept)

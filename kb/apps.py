@@ -12,27 +12,17 @@ class KbConfig(AppConfig):
 
     def ready(self):
         from kb.overlays_concepts import crossref_overlay, mention_overlay
-        from kb.services.followups import concepts_after_paper_saved
-        from kb.services.loading import AFTER_SAVE
+        from kb.selectors.annotations import reader_annotations
+        from kb.services.followups import paper_metadata_changed
         from papers.reader import register_overlay
+        from papers.services.metadata import register_after_update
 
         register_overlay(mention_overlay)
         register_overlay(crossref_overlay)
-        if concepts_after_paper_saved not in AFTER_SAVE:
-            AFTER_SAVE.append(concepts_after_paper_saved)
-        # Annotations and claims (issue 6): highlights in the reader; re-anchoring after a revision.
-        from kb.selectors.annotations import reader_annotations
-        from kb.services.anchoring import reanchor_after_save
-
         register_overlay(reader_annotations)
-        if reanchor_after_save not in AFTER_SAVE:
-            AFTER_SAVE.append(reanchor_after_save)
-        # Search: corrected metadata is copied into every document of the paper.
-        from kb.search.service import search_index_after_metadata
-        from papers.services.metadata import AFTER_UPDATE
-
-        if search_index_after_metadata not in AFTER_UPDATE:
-            AFTER_UPDATE.append(search_index_after_metadata)
+        # The follow-ups of a loaded paper are called by kb's own loading service; papers, which
+        # never imports kb, learns here (once) what follows a metadata correction.
+        register_after_update(paper_metadata_changed)
 
 
 class TanyuanAdminConfig(admin_apps.AdminConfig):

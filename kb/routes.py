@@ -90,6 +90,5 @@ urlpatterns += [
     path("graphs/concepts/", concept_map_views.concept_graph, name="concept-graph"),
     path("graphs/papers/", concept_map_views.paper_concept_graph, name="paper-concept-graph"),
     path("crossrefs/", crossref_views.crossref_review, name="crossref-review"),
-    path("crossrefs/new/", crossref_views.crossref_create, name="crossref-create"),
     path("crossrefs/<int:pk>/<str:action>/", crossref_views.crossref_decide, name="crossref-decide"),
 ]

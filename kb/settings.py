@@ -7,6 +7,7 @@ PostgreSQL. ``DEBUG`` is off unless set, and there is no development
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -38,6 +39,9 @@ try:
     KB_SAMPLE_CORPUS = env_str("KB_SAMPLE_CORPUS", str(BASE_DIR.parent / "shared" / "corpus"))
     KB_SEARCH_INDEX_DIR = env_str("KB_SEARCH_INDEX_DIR", str(VAR_DIR / "search-index"))
     KB_SEARCH_THESAURUS_TTL = env_int("KB_SEARCH_THESAURUS_TTL", 30)
+    _axes_enabled = env_bool("KB_LOGIN_THROTTLE", True)
+    _axes_limit = env_int("KB_LOGIN_FAILURE_LIMIT", 5)
+    _axes_minutes = env_int("KB_LOGIN_LOCKOUT_MINUTES", 30)
     SECURE = env_bool("KB_SECURE", not DEBUG)
     SECURE_SSL_REDIRECT = env_bool("KB_SSL_REDIRECT", SECURE)
     SECURE_HSTS_SECONDS = env_int("KB_HSTS_SECONDS", 31536000 if SECURE else 0)
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "papers",
     "kb",
 ]
@@ -77,6 +82,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so its 400 page has the user, messages and CSP nonce: control characters refused,
+    # bidi controls in pages made visible (kb.textguard).
+    "kb.textguard.UserTextMiddleware",
+    # Login throttling: the lock-out page for a username + address with too many failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -100,6 +110,8 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username + address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Members of the Admin group hold every permission (Django admin included).
     "kb.auth.RoleBackend",
@@ -111,6 +123,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after KB_LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked out for KB_LOGIN_LOCKOUT_MINUTES (0: until an admin runs
+# ``manage.py axes_reset`` or ``axes_reset_username``). A successful login resets the count.
+AXES_ENABLED = _axes_enabled
+AXES_FAILURE_LIMIT = _axes_limit
+AXES_COOLOFF_TIME = timedelta(minutes=_axes_minutes) if _axes_minutes else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -143,9 +166,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# One queue per kind of work, each with its own worker (``make run``, docker-compose.yml), so a long
+# parse or publication never holds up indexing: an edit stays findable within seconds.
+TASK_QUEUES = {"indexing": "indexing", "parsing": "parsing", "publishing": "publishing"}
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", *TASK_QUEUES.values()],
     }
 }
 

@@ -61,7 +61,7 @@ def paper_cite(request, pk: int, fmt: str):
     """The paper's reference as a file for a reference manager (RIS, BibTeX, CSL-JSON)."""
     if fmt not in cite.EXPORTS:
         raise Http404("unknown citation format")
-    paper = selectors.paper_for_citation(paper_id=pk, user=request.user)
+    paper = selectors.paper_visible(paper_id=pk, user=request.user, authors=True)
     content_type, extension = cite.EXPORTS[fmt]
     response = HttpResponse(
         cite.export(fmt, [(cite.cited_work(paper), f"tanyuan{paper.pk}")]), content_type=content_type
@@ -82,18 +82,15 @@ def author_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def paper_edit(request, pk: int):
     """Admins correct a paper's metadata and author list."""
-    paper = selectors.paper_for_citation(paper_id=pk, user=request.user)
-    if request.method == "GET":
-        form = PaperMetadataForm.for_paper(paper)
-    else:
-        form = PaperMetadataForm(request.POST)
-        if form.is_valid():
-            try:
-                paper_update_metadata(paper=paper, user=request.user, **form.changes())
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("元数据已保存。"))
-                return redirect(paper)
+    paper = selectors.paper_visible(paper_id=pk, user=request.user, authors=True)
+    form = PaperMetadataForm.for_paper(paper, data=request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            paper_update_metadata(paper=paper, user=request.user, **form.changes())
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("元数据已保存。"))
+            return redirect(paper)
     return render(request, "papers/paper_edit.html", {"paper": paper, "form": form})

@@ -27,6 +27,7 @@ def pytest_configure(config):
 def _fast_hasher(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.KB_PAGE_CACHE_DIR = str(tmp_path / "page-images")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def run_db_worker(worker_id: str = "test-worker") -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
     Worker(
-        queue_names=["default"],
+        queue_names=["*"],  # every queue (indexing, parsing, publishing)
         interval=0,
         batch=True,
         backend_name="default",

@@ -111,7 +111,7 @@ def test_compose_validation_catches_a_broken_file(compose, compose_validator):
 
 
 def test_compose_has_db_web_and_worker(compose):
-    assert set(compose["services"]) == {"db", "web", "worker"}
+    assert set(compose["services"]) == {"db", "web", "worker", "worker-parse", "worker-publish"}
 
 
 def test_db_is_postgres_16_with_pg_isready_healthcheck_and_named_volume(compose):
@@ -141,7 +141,9 @@ def test_web_waits_for_a_healthy_db_and_worker_for_migrations(compose):
 
 def test_worker_runs_db_worker_from_the_web_image_without_http_healthcheck(compose):
     web, worker = compose["services"]["web"], compose["services"]["worker"]
-    assert worker["command"] == ["python", "manage.py", "db_worker"]
+    assert worker["command"] == ["python", "manage.py", "db_worker", "--queue-name", "indexing,default"]
+    queues = {compose["services"][name]["command"][-1] for name in ("worker-parse", "worker-publish")}
+    assert queues == {"parsing", "publishing"}  # one worker per queue (kb.settings.TASK_QUEUES)
     assert worker["image"] == web["image"]
     assert worker["build"] == web["build"]
     assert worker["healthcheck"] == {"disable": True}

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from kb.models import CrossReference, CrossRefStatus, Upload, UploadState
 from kb.models.concepts import ConceptCandidate
+from kb.services import annotations as annotation_services
+from kb.services import claims as claim_services
 from papers.ingest import parse_bytes
 from tests import factories as f
 
@@ -70,14 +72,60 @@ ROLE_PAGES = {
     "upload-list": (lambda ctx: reverse("kb:upload-list"), "admin", 6),
     "upload-detail": (lambda ctx: ctx["upload"].get_absolute_url(), "admin", 10),
     "upload-progress": (lambda ctx: reverse("kb:upload-progress", args=[ctx["upload"].pk]), "admin", 6),
+    "paper-edit": (lambda ctx: reverse("papers:paper-edit", args=[ctx["paper"].pk]), "admin", 5),
+    # Annotations, claims and history.
+    "annotation-detail": (lambda ctx: ctx["annotation"].get_absolute_url(), "anonymous", 15),
+    "annotation-margin": (
+        lambda ctx: reverse("kb:annotation-margin", args=[ctx["paper"].pk]),
+        "anonymous",
+        8,
+    ),
+    "annotation-import": (lambda ctx: reverse("kb:annotation-import", args=[ctx["paper"].pk]), "editor", 4),
+    "orphan-list": (lambda ctx: reverse("kb:orphan-list"), "editor", 5),
+    "claim-list": (lambda ctx: reverse("kb:claim-list"), "anonymous", 5),
+    "claim-detail": (lambda ctx: ctx["claim"].get_absolute_url(), "anonymous", 9),
+    "claim-graph": (lambda ctx: reverse("kb:claim-graph"), "anonymous", 5),
+    "concept-claims": (lambda ctx: reverse("kb:concept-claims", args=[ctx["concept"].slug]), "anonymous", 6),
+    "history": (lambda ctx: reverse("kb:history", args=["claim", ctx["claim"].pk]), "editor", 12),
+    "history-annotation": (
+        lambda ctx: reverse("kb:history", args=["annotation", ctx["annotation"].pk]),
+        "editor",
+        12,
+    ),
 }
 RANK = {"anonymous": 0, "scholar": 1, "editor": 2, "admin": 3}
 
 
 @pytest.fixture
-def role_ctx(ctx, admin_user):
-    """``ctx`` plus a suggested and a confirmed cross-reference, a candidate and a parsed upload."""
+def role_ctx(ctx, admin_user, editor):
+    """``ctx`` plus a suggested and a confirmed cross-reference, a candidate, a parsed upload, an
+    annotation with a reply and an edit, and a claim with evidence, an edit and a relation."""
     passage = ctx["paper"].passages.get(order=1)
+    annotation = annotation_services.annotation_create(
+        user=editor, passage=passage, start=0, end=4, exact="数字鸿沟", body="公开", visibility="public"
+    )
+    annotation_services.annotation_reply(user=editor, parent=annotation, body="回复")
+    annotation_services.annotation_update(user=editor, annotation=annotation, body="公开，改过")
+    claims = [
+        claim_services.claim_create(
+            user=editor,
+            paper=ctx["paper"],
+            statement=statement,
+            concepts=[ctx["concept"]],
+            evidence=[{"passage": passage, "start": 0, "end": 4, "exact": "数字鸿沟"}],
+        )
+        for statement in ("数字鸿沟阻碍共同富裕。", "数字鸿沟正在缩小。")
+    ]
+    claim_services.claim_relation_create(
+        user=editor, source=claims[0], target=claims[1], relation="contradicts"
+    )
+    claim_services.claim_update(
+        user=editor,
+        claim=claims[0],
+        statement="数字鸿沟明显阻碍共同富裕。",
+        kind="thesis",
+        concepts=[ctx["concept"]],
+    )
     other = f.PassageFactory(text="数字鸿沟也见于另一篇论文。")
     CrossReference.objects.create(source_passage=passage, target_passage=other, score=0.4)
     CrossReference.objects.create(
@@ -97,7 +145,7 @@ def role_ctx(ctx, admin_user):
         progress=100,
         preview=parsed.to_json(),
     )
-    return {**ctx, "upload": upload}
+    return {**ctx, "upload": upload, "annotation": annotation, "claim": claims[0]}
 
 
 @pytest.mark.parametrize("page", sorted(ROLE_PAGES))
@@ -190,3 +238,16 @@ def test_home_counts_every_concept_not_only_those_shown(client, db):
         f.ConceptFactory(label_zh=f"测试概念{i}", slug=f"c{i}")
     html = client.get(reverse("home")).content.decode()
     assert "<strong>30</strong>" in html
+
+
+def test_page_view_query_count_is_bounded(persona, django_assert_max_num_queries):
+    from papers.services import paper_save_parsed
+    from tests.papers.pagepdf import two_page_parsed, two_page_pdf
+
+    name, client = persona
+    paper = paper_save_parsed(parsed=two_page_parsed(two_page_pdf()), data=two_page_pdf()).paper
+    passage = paper.passages.get(order=1)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("papers:page-view", args=[paper.pk, 1]) + f"?passage={passage.pk}")
+    assert response.status_code == 200, name
+    assert 'class="pageview__region is-selected"' in response.content.decode()

@@ -33,7 +33,9 @@ from kb.models import CrossReference, CrossRefStatus, Upload, UploadState
 from kb.models.concepts import ConceptCandidate
 from kb.services import annotations as annotation_services
 from kb.services import claims as claim_services
+from papers.services import paper_save_parsed
 from tests import factories as f
+from tests.papers.pagepdf import two_page_parsed, two_page_pdf
 
 # Who may do what. "public": anyone; "read": any role (anyone while public reading is on);
 # "edit": editors and admins; "admin": admins. A pair is (GET level, POST level).
@@ -51,6 +53,9 @@ ACCESS: dict[str, tuple[str, str]] = {
     "papers:paper-detail": (READ, READ),
     "papers:paper-cite": (READ, READ),
     "papers:paper-edit": (ADMIN, ADMIN),
+    "papers:page-view": (READ, READ),
+    "papers:page-image": (READ, READ),
+    "papers:passage-cite": (READ, READ),
     "papers:author-detail": (READ, READ),
     # concepts, comparison, graphs, cross-references
     "kb:concept-list": (READ, READ),
@@ -68,7 +73,6 @@ ACCESS: dict[str, tuple[str, str]] = {
     "kb:concept-graph": (READ, READ),
     "kb:paper-concept-graph": (READ, READ),
     "kb:crossref-review": (EDIT, EDIT),
-    "kb:crossref-create": (EDIT, EDIT),
     "kb:crossref-decide": (EDIT, EDIT),
     # search
     "kb:search": (READ, READ),
@@ -183,8 +187,13 @@ def world(paper_with_text, editor, admin_user):
         uploaded_by=admin_user,
         state=UploadState.FAILED,
     )
+    pdf_paper = paper_save_parsed(parsed=two_page_parsed(two_page_pdf()), data=two_page_pdf()).paper
+    pdf_passage = pdf_paper.passages.get(order=1)
     kwargs_by_name = {
         "papers:paper-detail": {"pk": paper.pk},
+        "papers:page-view": {"pk": pdf_paper.pk, "page": 1},
+        "papers:page-image": {"pk": pdf_paper.pk, "page": 1},
+        "papers:passage-cite": {"pk": pdf_paper.pk, "passage_pk": pdf_passage.pk, "fmt": "ris"},
         "papers:paper-cite": {"pk": paper.pk, "fmt": "ris"},
         "kb:search-export": {"fmt": "ris"},
         "papers:paper-edit": {"pk": paper.pk},

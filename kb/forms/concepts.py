@@ -1,4 +1,4 @@
-"""Forms of the concepts and cross-references pages (validation only; writes are services)."""
+"""Forms of the concept pages (validation only; writes are services)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kb.models import Concept, Relation
+from kb.models import Concept
 from papers.models import Passage
 
 _ALIAS_SPLIT = re.compile(r"[\n,，;；、]+")
@@ -24,7 +24,7 @@ class ConceptForm(forms.Form):
         label=_("别名"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("每行一个，或用顿号、逗号分隔；可含繁体与英文。"),
+        help_text=_("每行一个，或用逗号（含中文顿号）分隔；可含繁体与英文。"),
     )
     group = forms.CharField(label=_("分组"), max_length=40, required=False)
     definition = forms.CharField(label=_("定义"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -33,7 +33,7 @@ class ConceptForm(forms.Form):
         queryset=_concepts(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("可选多个（例如“数字治理”同属“数字化”与“治理”）；按住 Ctrl 或 ⌘ 多选。"),
+        help_text=_("可选多个（例如“数字治理”同属“数字化”与“治理”两个上位概念）；按住 Ctrl 或 ⌘ 多选。"),
     )
     related = forms.ModelMultipleChoiceField(
         label=_("相关概念"),
@@ -41,6 +41,8 @@ class ConceptForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    # The version the edit is based on (optimistic lock: kb.services.versions).
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, concept: Concept | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +59,7 @@ class ConceptForm(forms.Form):
             "definition": concept.definition,
             "broader": list(concept.broader.values_list("pk", flat=True)),
             "related": list(concept.related.values_list("pk", flat=True)),
+            "version": concept.version,
         }
 
     def clean_aliases(self) -> list[str]:
@@ -81,15 +84,3 @@ class MentionCreateForm(forms.Form):
     concept = forms.ModelChoiceField(queryset=_concepts(), label=_("概念"))
     start = forms.IntegerField(min_value=0)
     end = forms.IntegerField(min_value=1)
-
-
-class CrossrefDecisionForm(forms.Form):
-    relation = forms.ChoiceField(label=_("关系"), choices=Relation.choices, initial=Relation.SAME_TOPIC)
-    note = forms.CharField(
-        label=_("备注"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class CrossrefCreateForm(CrossrefDecisionForm):
-    source = forms.ModelChoiceField(queryset=Passage.objects.current())
-    target = forms.ModelChoiceField(queryset=Passage.objects.current())

@@ -224,15 +224,15 @@ def anchor(text: str, selector: Selector, *, text_map: TextMap | None = None) ->
     if not quote:
         return None
     start, end = selector.start, selector.end
-    has_range = start is not None and end is not None and end - start == len(quote)
     hint = start
-    if has_range and text_map is not None:
-        moved_to = text_map.unchanged(start, end)
-        if moved_to is not None and text[moved_to : moved_to + len(quote)] == quote:
-            return Match(moved_to, moved_to + len(quote), POSITION, 1.0)
-        hint = text_map.position(start)
-    elif has_range and text[start:end] == quote and context_score(text, selector, start, end) == 1.0:
-        return Match(start, end, POSITION, 1.0)
+    if start is not None and end is not None and end - start == len(quote):
+        if text_map is not None:
+            moved_to = text_map.unchanged(start, end)
+            if moved_to is not None and text[moved_to : moved_to + len(quote)] == quote:
+                return Match(moved_to, moved_to + len(quote), POSITION, 1.0)
+            hint = text_map.position(start)
+        elif text[start:end] == quote and context_score(text, selector, start, end) == 1.0:
+            return Match(start, end, POSITION, 1.0)
     return _exact(text, selector, hint) or _fuzzy(text, selector, hint)
 
 

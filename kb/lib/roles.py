@@ -29,7 +29,7 @@ def role_of(user) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     cached = getattr(user, _CACHE_ATTR, False)
-    if cached is not False:
+    if cached is None or isinstance(cached, str):  # False: not looked up yet
         return cached
     if user.is_superuser:
         role: str | None = ADMIN

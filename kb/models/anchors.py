@@ -43,6 +43,8 @@ class AnchoredTarget(models.Model):
     anchor_status = models.CharField(
         max_length=16, choices=AnchorStatus.choices, default=AnchorStatus.ANCHORED, db_index=True
     )
+    # Optimistic lock: every user edit names the version it was based on (kb.services.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True

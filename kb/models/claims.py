@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from kb.lib import roles
@@ -55,6 +54,8 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock: every user edit names the version it was based on (kb.services.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,9 +94,3 @@ CLAIM_RELATIONS = ("supports", "contradicts", "elaborates", "equivalent")
 def claim_relations():
     """Cross-references between claims (the claim graph's edges)."""
     return CrossReference.objects.filter(source_claim__isnull=False).filter(Q(relation__in=CLAIM_RELATIONS))
-
-
-# Cross-references belong to the concepts area; their history is registered here
-# so that file stays as its owner wrote it.
-if not hasattr(CrossReference, "history"):
-    register(CrossReference, app="kb")

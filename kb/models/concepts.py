@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Concept(models.Model):
@@ -41,6 +42,11 @@ class Concept(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic lock: every user edit names the version it was based on (kb.services.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Every edit, rename, merge and thesaurus load keeps a version (with its broader concepts).
+    history = HistoricalRecords(m2m_fields=[broader])
 
     class Meta:
         ordering = ["label_zh"]

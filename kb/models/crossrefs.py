@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 
 
 class Relation(models.TextChoices):
@@ -55,6 +56,8 @@ class CrossReference(models.Model):
     )
     score = models.FloatField(null=True, blank=True)
     reason = models.JSONField(default=dict, blank=True)
+    # Optimistic lock: every user edit names the version it was based on (kb.services.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
     creator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -91,6 +94,10 @@ class CrossReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} ({self.get_status_display()})"
+
+
+# Every change to a cross-reference (suggested, confirmed, rejected, deleted, restored) keeps a version.
+register(CrossReference, app="kb")
 
 
 class PassageProfile(models.Model):

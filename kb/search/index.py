@@ -49,6 +49,7 @@ TOKENIZER = "kb_ws"
 WRITER_HEAP = 200_000_000
 WRITER_WAIT_SECONDS = 60.0
 OPEN_LOCK = "kb-open.lock"  # held while an unusable index is recreated
+STORED_BODY = 10_000  # characters of a document kept for its snippet (a passage is a few hundred)
 
 
 @dataclass
@@ -311,7 +312,9 @@ def _document(doc: IndexDoc, text: str, grams: str, title: str, heading: str) ->
         out.add_unsigned("author_id", author_id)
     for concept_id in doc.concept_ids:
         out.add_unsigned("concept_id", concept_id)
-    out.add_bytes("body", doc.body.encode())
+    # Only the first STORED_BODY characters are kept for snippets: a huge document stays
+    # searchable whole, but reading it back for a snippet costs no more than a long passage.
+    out.add_bytes("body", doc.body[:STORED_BODY].encode())
     out.add_bytes("label", doc.label.encode())
     out.add_bytes("slug", doc.slug.encode())
     return out

@@ -1,16 +1,22 @@
 """The query language, parsed into a small tree. Pure: no Django, no engine.
 
     数字鸿沟 共同富裕          both words (AND is the default)
+    数字鸿沟 AND 城乡          the same, spelt out (also 并且)
     "数字 鸿沟"  “数字鸿沟”     an exact phrase (ASCII, full-width or Chinese quotes)
-    -乡村                     without this word (or phrase, or filter: -kind:footnote)
-    治理 OR 管理               either word; OR binds tighter than the implicit AND
+    -乡村  NOT 乡村            without this word (or phrase, or filter: -kind:footnote); also 不含
+    治理 OR 管理               either word (also 或者); OR binds tighter than AND
     author:王 year:2022 year:2020..2023 concept:数字鸿沟 paper:12 kind:footnote tag:方法 type:claim
 
 Nothing here raises. Input that makes no sense degrades: a lone quote is
-ignored, an ``OR`` without two sides is dropped, an unknown ``field:`` is an
+ignored, an ``OR`` without two sides is dropped, a ``NOT`` with nothing after
+it is dropped, an unknown ``field:`` is an
 ordinary word, a malformed year is ignored, text past ``MAX_QUERY_CHARS`` and
 clauses past ``MAX_CLAUSES`` are dropped. What a word *means* (folding,
 segmentation, punctuation) is the engine's business, not the parser's.
+
+The operators are words of their own between spaces, as in CNKI: ``AND``,
+``OR`` and ``NOT`` in capitals (lower case ``and`` stays a word), or
+``并且``, ``或者`` and ``不含``. Quoted, they are words (``"OR"``).
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ YEAR_MIN, YEAR_MAX = 1000, 2999
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂"})
 _FIELD = re.compile(r"(" + "|".join(FIELDS) + r"):(?=\S)", re.IGNORECASE)
+AND_WORDS = frozenset({"AND", "并且"})
+OR_WORDS = frozenset({"OR", "或者"})
+NOT_WORDS = frozenset({"NOT", "不含"})
 _YEAR = re.compile(r"^(\d{4})?(?:(\.\.|-|–|~)(\d{4})?)?$")
 
 
@@ -78,6 +87,12 @@ class _Token:
     negated: bool = False
     field: str | None = None
     is_or: bool = False
+    is_and: bool = False
+    is_not: bool = False
+
+    @property
+    def is_operator(self) -> bool:
+        return self.is_or or self.is_and or self.is_not
 
 
 @dataclass
@@ -105,8 +120,10 @@ class _Scanner:
             if token is None:
                 token = self._word()
             token.negated, token.field = negated, name
-            if token.text == "OR" and not negated and name is None and not token.phrase:
-                token.is_or = True
+            if not negated and name is None and not token.phrase:
+                token.is_or = token.text in OR_WORDS
+                token.is_and = token.text in AND_WORDS
+                token.is_not = token.text in NOT_WORDS
             self.tokens.append(token)
         return self.tokens
 
@@ -164,15 +181,23 @@ def parse(raw: str) -> ParsedQuery:
     """Parse a query string. Never raises."""
     raw = raw or ""
     text = unicodedata.normalize("NFKC", raw[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS].translate(_QUOTES)
-    tokens = [t for t in _Scanner(text).run() if t.text.strip() or t.is_or]
+    tokens = [t for t in _Scanner(text).run() if t.text.strip()]
 
     filters: list[Filter] = []
     groups: list[list[_Token]] = []
-    pending_or = False
+    pending_or = pending_not = False
     for token in tokens:
         if token.is_or:
-            pending_or = bool(groups) and not groups[-1][0].negated
+            pending_or = bool(groups) and not groups[-1][0].negated and not pending_not
             continue
+        if token.is_and:
+            pending_or = False
+            continue
+        if token.is_not:
+            pending_or, pending_not = False, True
+            continue
+        if pending_not:
+            token.negated, pending_not = True, False
         if token.field is not None:
             made = make_filter(token.field, token.text, negated=token.negated)
             if made is not None:

@@ -47,6 +47,18 @@ SHOULD = tantivy.Occur.Should
 MUST_NOT = tantivy.Occur.MustNot
 Q = tantivy.Query
 
+# The index field each filter of the query language reads. A filter name not listed here never
+# reaches the index (Tantivy raises on a field the schema does not define).
+FILTER_FIELDS = {
+    "author": "author_id",
+    "year": "year",
+    "concept": "concept_id",
+    "paper": "paper_id",
+    "kind": "kind",
+    "tag": "tags",
+    "type": "type",
+}
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -123,7 +135,8 @@ class QueryBuilder:
             return None
         if len(seq) == 1:
             return Q.term_query(self.schema, "grams", seq[0])
-        return Q.phrase_query(self.schema, "grams", seq)
+        words: list[str | tuple[int, str]] = list(seq)
+        return Q.phrase_query(self.schema, "grams", words)
 
     def _phrase(self, folded: str, built: Built) -> tantivy.Query | None:
         """A run of bigrams and words (``grams``) in a row; one English word alone by its stem."""
@@ -178,7 +191,7 @@ class QueryBuilder:
 
     # -- filters -------------------------------------------------------------
     def _filter(self, name: str, values: Sequence) -> tantivy.Query:
-        if not values:
+        if not values or name not in FILTER_FIELDS:
             return Q.empty_query()
         if name == "year":
             return _any(
@@ -187,8 +200,7 @@ class QueryBuilder:
                     for v in values
                 ]
             )
-        field_name = {"paper": "paper_id", "author": "author_id", "concept": "concept_id"}.get(name, name)
-        return one_of(self.schema, field_name, values)
+        return one_of(self.schema, FILTER_FIELDS[name], values)
 
     def _allowed(self, scope: Scope) -> tantivy.Query:
         shown = [Q.term_query(self.schema, "vis", "public")]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kb.lib import roles
 from kb.lib.textnorm import fold
 from kb.models import Concept
+from kb.search import repair
 from kb.search.dictionary import thesaurus
 from kb.search.index import SAMPLE_BUCKETS
 from kb.search.parser import MAX_CLAUSES, ParsedQuery, make_filter, parse
@@ -107,6 +108,7 @@ class SearchResults:
     highlight: list[str] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
     rebuilding: bool = False
+    unavailable: bool = False  # the index was unreadable: it is being recreated (kb.search.repair)
 
     @property
     def num_pages(self) -> int:
@@ -188,10 +190,10 @@ def _resolve(name: str, value: str) -> list:
             )[:100]
         )
     if name == "author":
-        found = Author.objects.filter(Q(name=value) | Q(name_en__iexact=value))
-        if not found.exists():
-            found = Author.objects.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
-        return list(found.values_list("pk", flat=True)[:100])
+        authors = Author.objects.filter(Q(name=value) | Q(name_en__iexact=value))
+        if not authors.exists():
+            authors = Author.objects.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
+        return list(authors.values_list("pk", flat=True)[:100])
     if name == "concept":
         found = list(
             Concept.objects.filter(Q(label_zh=value) | Q(slug=value) | Q(label_en__iexact=value)).values_list(
@@ -381,7 +383,24 @@ def search_query(
     if parsed.is_empty() or not roles.can_read(user):
         return results
 
-    index = search_index()
+    for retried in (False, True):
+        index = search_index()
+        try:
+            return _search_page(index, parsed, user, results, page=page, per_page=per_page, facets=facets)
+        except BaseException as exc:  # noqa: BLE001 -- the search library panics as a BaseException
+            action = repair.index_failed(index, exc, retried=retried)
+            if action == repair.RAISE:
+                raise
+            results.hits, results.total, results.groups, results.facets = [], 0, [], {}
+            if action == repair.REBUILDING:
+                results.rebuilding = results.unavailable = True
+                return results
+    return results
+
+
+def _search_page(index, parsed, user, results: SearchResults, *, page: int, per_page: int, facets: bool):
+    """``search_query`` on an open index (any error of the library is handled by the caller)."""
+    selected = results.filters
     results.rebuilding = index.rebuilding()
     searcher, built = _build(index, parsed, user)
     if built.query is None:
@@ -389,7 +408,7 @@ def search_query(
     results.highlight = built.highlight
 
     found = searcher.search(built.query, per_page, count=True, offset=(page - 1) * per_page)
-    results.total = found.count
+    results.total = found.count  # type: ignore[attr-defined]  # tantivy's stub omits SearchResult.count
     hl = " ".join(built.highlight[:10])
     urls = _Urls()
     docs = [(score, searcher.doc(address).to_dict()) for score, address in found.hits]

@@ -9,8 +9,8 @@ so the worker sees the rows; the worker reindexes the object (or removes it,
 if it is gone) within a second or two. The services that write searchable
 things call it: annotations (create, reply, edit, delete, import, re-attach,
 restore), claims and evidence, concepts (create, edit, merge, thesaurus load),
-mentions (detect, add, reject, restore: passages carry concept ids), paper loads
-(``AFTER_SAVE``) and metadata corrections (``papers.services.metadata.AFTER_UPDATE``). A paper's documents are replaced as a
+mentions (detect, add, reject: passages carry concept ids), paper loads and
+metadata corrections (``kb.services.followups``). A paper's documents are replaced as a
 whole (metadata, passages, claims, annotations), since its status, title,
 year and authors are copied into all of them.
 """
@@ -18,7 +18,9 @@ year and authors are copied into all of them.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -35,11 +37,14 @@ log = logging.getLogger(__name__)
 KINDS = ("paper", "passage", "claim", "annotation", "concept")
 
 
+_REBUILD_ENQUEUED: weakref.WeakSet[SearchIndex] = weakref.WeakSet()
+
+
 def search_index() -> SearchIndex:
     """The open index; if it had to be recreated, a rebuild is enqueued (once per process)."""
     index = open_index(Path(settings.KB_SEARCH_INDEX_DIR))
-    if index.needs_rebuild and not getattr(index, "rebuild_enqueued", False):
-        index.rebuild_enqueued = True
+    if index.needs_rebuild and index not in _REBUILD_ENQUEUED:
+        _REBUILD_ENQUEUED.add(index)
         from kb.search.tasks import search_index_rebuild_task
 
         transaction.on_commit(search_index_rebuild_task.enqueue)
@@ -77,7 +82,7 @@ def search_index_enqueue(*, obj) -> None:
 
     if isinstance(obj, Author):
         for paper_id in obj.authorships.values_list("paper_id", flat=True):
-            transaction.on_commit(lambda pk=paper_id: search_index_object_task.enqueue("paper", pk))
+            transaction.on_commit(partial(search_index_object_task.enqueue, "paper", paper_id))
         return
     target = _target(obj)
     if target is None or target[1] is None:
@@ -107,17 +112,7 @@ def search_index_enqueue_papers(*, paper_ids) -> None:
         transaction.on_commit(search_index_rebuild_task.enqueue)
         return
     for paper_id in paper_ids:
-        transaction.on_commit(lambda pk=paper_id: search_index_object_task.enqueue("paper", pk))
-
-
-def search_index_after_metadata(paper) -> None:
-    """``papers.services.metadata`` hook: a paper's title, authors or year changed."""
-    search_index_enqueue(obj=paper)
-
-
-def search_index_after_load(outcome) -> None:
-    """``paper_load`` hook: index a newly loaded or revised paper."""
-    search_index_enqueue(obj=outcome.paper)
+        transaction.on_commit(partial(search_index_object_task.enqueue, "paper", paper_id))
 
 
 def search_index_object(*, kind: str, pk: int) -> int:
@@ -137,8 +132,7 @@ def search_index_object(*, kind: str, pk: int) -> int:
         "annotation": (documents.annotation_documents, Annotation.objects.filter(pk=pk)),
         "concept": (documents.concept_documents, Concept.objects.filter(pk=pk)),
     }[kind]
-    docs = list(source[0](source[1]))
-    return index.replace(docs=docs, segmenter=segmenter, delete_keys=[f"{kind}:{pk}"])
+    return index.replace(docs=list(source[0](source[1])), segmenter=segmenter, delete_keys=[f"{kind}:{pk}"])
 
 
 def search_index_rebuild(*, progress: Callable[[int], None] | None = None, processes: int | None = 1) -> int:

@@ -4,6 +4,12 @@ Escaping comes first and marking second, so user text is never trusted as
 HTML. Matching is done on folded text (traditional and full-width forms match
 their simplified, half-width query) and mapped back to the original
 characters; English words match by Snowball stem. Pure: no models.
+
+Bounded work: one long document must not slow a search down for everyone. A
+snippet examines at most ``SCAN`` characters of a text (around the first exact
+occurrence of a term, or its beginning), marks at most ``MAX_MATCHES`` matches,
+and picks its window in one linear pass; ``highlight`` of a long label marks
+its first ``MAX_MATCHES`` matches only.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from kb.lib.textnorm import fold_with_offsets, fold_with_offsets_many, latin_wor
 
 WIDTH = 160
 LEAD = 24  # characters of context shown before the first match
+SCAN = 2_000  # characters of one text examined for matches (most passages are shorter)
+MAX_MATCHES = 200  # matches marked per text
 
 
 def match_spans(
@@ -24,23 +32,32 @@ def match_spans(
 ) -> list[tuple[int, int]]:
     """Merged (start, end) spans of ``text`` (original offsets) that match any folded term.
 
-    ``folded``: ``fold_with_offsets(text)``, when the caller folded a batch at once.
+    At most ``MAX_MATCHES`` spans per term (the first ones), so the work is linear in
+    ``text`` whatever it repeats. ``folded``: ``fold_with_offsets(text)``, when the
+    caller folded a batch at once.
     """
     terms = [t for t in terms if t and t.strip()]
     if not terms or not text:
         return []
-    folded, offsets = folded if folded is not None else fold_with_offsets(text)
+    haystack, offsets = folded if folded is not None else fold_with_offsets(text)
     spans: list[tuple[int, int]] = []
     stems = {stem(t) for t in terms if t.isascii() and t.isalpha()}
     for term in terms:
         if term.isascii() and term.isalpha():
             continue
-        start = folded.find(term)
-        while start != -1:
+        start, found = haystack.find(term), 0
+        while start != -1 and found < MAX_MATCHES:
             spans.append((start, start + len(term)))
-            start = folded.find(term, start + 1)
+            found += 1
+            start = haystack.find(term, start + 1)
     if stems:
-        spans.extend((s, e) for s, e, word in latin_words(folded) if word in stems or stem(word) in stems)
+        found = 0
+        for s, e, word in latin_words(haystack):
+            if word in stems or stem(word) in stems:
+                spans.append((s, e))
+                found += 1
+                if found >= MAX_MATCHES:
+                    break
     if not spans:
         return []
     spans.sort()
@@ -50,7 +67,7 @@ def match_spans(
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    return [(offsets[s], offsets[e - 1] + 1) for s, e in merged]
+    return [(offsets[s], offsets[e - 1] + 1) for s, e in merged[:MAX_MATCHES]]
 
 
 def _render(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
@@ -66,14 +83,39 @@ def _render(text: str, spans: list[tuple[int, int]], lo: int, hi: int) -> str:
     return "".join(out)
 
 
-def snippet(
-    text: str, terms: Iterable[str], *, width: int = WIDTH, folded: tuple[str, list[int]] | None = None
-) -> SafeString:
-    """The best ``width``-character window of ``text`` with its matches marked.
+def _best_window(spans: list[tuple[int, int]], span_width: int) -> int:
+    """Start of the first span of the window holding the most whole spans (two pointers, linear)."""
+    best, best_count, right = spans[0][0], -1, 0
+    for left, (start, _) in enumerate(spans):
+        right = max(right, left)
+        while right < len(spans) and spans[right][1] <= start + span_width:
+            right += 1
+        if right - left > best_count:
+            best, best_count = start, right - left
+    return best
 
-    ``folded``: ``fold_with_offsets`` of the whitespace-collapsed text (see ``snippets``).
-    """
-    text = " ".join(text.split())
+
+def _clip(text: str, terms: list[str]) -> tuple[str, bool, bool]:
+    """At most ``SCAN`` characters of ``text``: from its first exact match when that lies
+    beyond the start, else its beginning; and whether text was cut before and after."""
+    if len(text) <= SCAN:
+        return text, False, False
+    lowered = text.lower() if any(t.isascii() for t in terms) else text
+    hits = [i for t in terms if t and (i := lowered.find(t)) != -1]
+    first = min(hits, default=0)
+    lo = 0 if first < SCAN - WIDTH else max(0, min(first - LEAD, len(text) - SCAN))
+    return text[lo : lo + SCAN], lo > 0, lo + SCAN < len(text)
+
+
+def _snippet(
+    text: str,
+    terms: list[str],
+    *,
+    width: int,
+    folded: tuple[str, list[int]] | None,
+    before: bool,
+    after: bool,
+) -> SafeString:
     spans = match_spans(text, terms, folded=folded)
     if len(text) <= width:
         lo, hi = 0, len(text)
@@ -81,15 +123,20 @@ def snippet(
         lo, hi = 0, width
     else:
         # The window that holds the most matches, starting a little before its first one.
-        best, best_count = spans[0][0], -1
-        for start, _ in spans:
-            count = sum(1 for s, e in spans if s >= start and e <= start + width - LEAD)
-            if count > best_count:
-                best, best_count = start, count
+        best = _best_window(spans, width - LEAD)
         lo = max(0, min(best - LEAD, len(text) - width))
         hi = lo + width
     html = _render(text, spans, lo, hi)
-    return mark_safe(("…" if lo > 0 else "") + html + ("…" if hi < len(text) else ""))  # noqa: S308 -- escaped in _render
+    head = "…" if lo > 0 or before else ""
+    tail = "…" if hi < len(text) or after else ""
+    return mark_safe(head + html + tail)  # noqa: S308 -- escaped in _render
+
+
+def snippet(text: str, terms: Iterable[str], *, width: int = WIDTH) -> SafeString:
+    """The best ``width``-character window of ``text`` with its matches marked."""
+    terms = list(terms)
+    clipped, before, after = _clip(" ".join(text.split()), terms)
+    return _snippet(clipped, terms, width=width, folded=None, before=before, after=after)
 
 
 def highlight(text: str, terms: Iterable[str], *, folded: tuple[str, list[int]] | None = None) -> SafeString:
@@ -101,9 +148,12 @@ def highlight(text: str, terms: Iterable[str], *, folded: tuple[str, list[int]] 
 def snippets(texts: list[str], terms: Iterable[str], *, width: int = WIDTH) -> list[SafeString]:
     """``snippet`` of each text, folded together (a page of results in one pass)."""
     terms = list(terms)
-    texts = [" ".join(t.split()) for t in texts]
-    folded = fold_with_offsets_many(texts)
-    return [snippet(t, terms, width=width, folded=f) for t, f in zip(texts, folded, strict=True)]
+    clips = [_clip(" ".join(t.split()), terms) for t in texts]
+    folded = fold_with_offsets_many([c[0] for c in clips])
+    return [
+        _snippet(text, terms, width=width, folded=f, before=before, after=after)
+        for (text, before, after), f in zip(clips, folded, strict=True)
+    ]
 
 
 def highlights(texts: list[str], terms: Iterable[str]) -> list[SafeString]:

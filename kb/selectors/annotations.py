@@ -29,6 +29,7 @@ from kb.models.claims import CLAIM_RELATIONS
 from kb.models.crossrefs import Relation
 from papers.models import Paper, Passage
 from papers.reader import Overlay
+from papers.selectors import paper_visible
 
 MARGIN_TEMPLATE = "kb/_reader_annotations.html"
 
@@ -105,18 +106,9 @@ def reader_annotations(*, paper: Paper, passages: list[Passage], user) -> Overla
 
 def annotation_margin(*, paper_id: int, user) -> AnnotationMargin:
     """The margin alone (the fragment the reader's script reloads)."""
-    paper = Paper.objects.visible_to(user).filter(pk=paper_id).first()
-    if paper is None:
-        raise Http404("no such paper")
+    paper = paper_visible(paper_id=paper_id, user=user)
     passages = list(Passage.objects.filter(paper=paper, revision__is_current=True).order_by("order"))
     return reader_annotations(paper=paper, passages=passages, user=user).context["annotation_margin"]
-
-
-def visible_paper(*, paper_id: int, user) -> Paper:
-    paper = Paper.objects.visible_to(user).filter(pk=paper_id).first()
-    if paper is None or not roles.can_read(user):
-        raise Http404("no such paper")
-    return paper
 
 
 def annotation_get(*, pk: int, user) -> Annotation:

@@ -16,6 +16,7 @@ from kb.lib.spans import Span, render_spans
 from kb.models import Claim, Concept, CrossReference, CrossRefStatus, Mention, MentionStatus
 from kb.models.concepts import CandidateStatus, ConceptCandidate
 from papers.models import Paper
+from papers.selectors import paper_visible
 
 SNIPPET_CHARS = 48
 MAX_MENTIONS = 400
@@ -160,9 +161,7 @@ def concept_detail(*, slug: str, user, paper_id: int | None = None) -> ConceptPa
     mentions = active_mentions(user=user).filter(concept=concept)
     paper_filter = None
     if paper_id is not None:
-        paper_filter = Paper.objects.visible_to(user).filter(pk=paper_id).first()
-        if paper_filter is None:
-            raise Http404("no such paper")
+        paper_filter = paper_visible(paper_id=paper_id, user=user)
         mentions = mentions.filter(passage__paper=paper_filter)
     listed = list(
         mentions.select_related("passage__paper").order_by(

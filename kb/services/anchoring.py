@@ -8,6 +8,9 @@ Contract:
   the revision's canonical text. It trusts the offsets only when they still
   hold the quote; otherwise it looks for the quote in the passage; a quote the
   passage does not contain is an error (``SELECTION_NOT_FOUND``).
+- ``mark_for_reanchoring`` marks, when a paper gets a new revision, every
+  annotation and evidence anchored on its older text as awaiting re-anchoring
+  (what ``manage.py reanchor_targets`` picks up if the next step did not run).
 - ``targets_reanchor`` runs after a paper gets a new revision: every annotation
   and evidence still on an older revision ends ``anchored`` (same offsets),
   ``moved`` (new offsets, passage and revision; the quote as the new text has
@@ -25,17 +28,18 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from kb.lib import anchoring, roles
 from kb.models import AnchorStatus, Annotation, Evidence
 from kb.search.service import search_index_enqueue
 from papers.models import Paper, Passage, TextRevision
 
-SELECTION_EMPTY = "请选择一段文字。"
-SELECTION_NOT_FOUND = "所选文字不在该段落中。"
-SELECTION_STALE = "该段落不属于论文的当前版本，请刷新页面。"
-NOT_EDITOR = "只有编辑可以执行此操作。"
-NOT_ORPHANED = "只能重新挂接孤立的条目。"
+SELECTION_EMPTY = _("请选择一段文字。")
+SELECTION_NOT_FOUND = _("所选文字不在该段落中。")
+SELECTION_STALE = _("该段落不属于论文的当前版本，请刷新页面。")
+NOT_EDITOR = _("只有编辑可以执行此操作。")
+NOT_ORPHANED = _("只能重新挂接孤立的条目。")
 
 REASON_REANCHOR = "reanchor"
 REASON_REATTACH = "reattach"
@@ -167,18 +171,12 @@ def targets_reanchor(*, paper: Paper, user=None) -> ReanchorReport:
     return report
 
 
-def reanchor_after_save(outcome) -> None:
-    """``AFTER_SAVE`` hook of ``paper_load``: a revised paper re-anchors at once."""
-    if outcome.status == "revised":
-        targets_reanchor(paper=outcome.paper)
-
-
-def orphan_targets(*, paper: Paper | None = None) -> tuple[list[Annotation], list[Evidence]]:
-    annotations = Annotation.objects.filter(anchor_status=AnchorStatus.ORPHANED, parent=None)
-    evidence = Evidence.objects.filter(anchor_status=AnchorStatus.ORPHANED)
-    if paper is not None:
-        annotations, evidence = annotations.filter(paper=paper), evidence.filter(claim__paper=paper)
-    return list(annotations), list(evidence)
+def mark_for_reanchoring(*, paper: Paper) -> int:
+    """Every annotation and evidence on the paper's older text awaits re-anchoring; how many."""
+    stale = {"passage__paper": paper, "anchor_status__in": [AnchorStatus.ANCHORED, AnchorStatus.MOVED]}
+    count = Annotation.objects.filter(**stale).update(anchor_status=AnchorStatus.NEEDS_REANCHOR)
+    count += Evidence.objects.filter(**stale).update(anchor_status=AnchorStatus.NEEDS_REANCHOR)
+    return count
 
 
 @transaction.atomic

@@ -14,6 +14,9 @@ Contract:
 - A reply targets its parent annotation, carries the thread's visibility and
   paper, and may be written by anyone who can see the parent and may write.
 - Every save records history with the acting user (who, when, before/after).
+- Text goes through ``kb.lib.usertext.clean_text`` (no control characters, no
+  bidi controls, bodies at most ``LIMITS["body"]`` characters); an update names
+  the version it was based on (``kb.services.versions``).
 """
 
 from __future__ import annotations
@@ -22,22 +25,25 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from kb.lib import roles
 from kb.lib.markdown import render_markdown
+from kb.lib.usertext import clean_text
 from kb.models import Annotation, Concept, Motivation, Visibility
 from kb.search.service import search_index_enqueue
 from kb.services.anchoring import NOT_EDITOR, target_from_selection
+from kb.services.versions import version_take
 from papers.models import Passage
 
-NOT_AUTHOR = "只有批注的作者可以修改它。"
-NOT_ALLOWED_DELETE = "只有作者或管理员可以删除批注。"
-EMPTY_REPLY = "回复不能为空。"
-BAD_VISIBILITY = "未知的可见范围。"
-BAD_MOTIVATION = "未知的批注类型。"
-TAG_TOO_LONG = "标签过长。"
-TOO_MANY_TAGS = "标签过多。"
-NOT_VISIBLE = "找不到该批注。"
+NOT_AUTHOR = _("只有批注的作者可以修改它。")
+NOT_ALLOWED_DELETE = _("只有作者或管理员可以删除批注。")
+EMPTY_REPLY = _("回复不能为空。")
+BAD_VISIBILITY = _("未知的可见范围。")
+BAD_MOTIVATION = _("未知的批注类型。")
+TAG_TOO_LONG = _("标签过长。")
+TOO_MANY_TAGS = _("标签过多。")
+NOT_VISIBLE = _("找不到该批注。")
 
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 50
@@ -46,7 +52,7 @@ MAX_TAG_LENGTH = 50
 def clean_tags(tags: Iterable[str]) -> list[str]:
     names: list[str] = []
     for raw in tags:
-        name = " ".join(str(raw).split()).strip(",，")
+        name = " ".join(clean_text(raw).split()).strip(",，")
         if not name:
             continue
         if len(name) > MAX_TAG_LENGTH:
@@ -95,6 +101,7 @@ def annotation_create(
     _require_editor(user)
     if visibility not in Visibility.values:
         raise ValidationError(BAD_VISIBILITY, code="visibility")
+    body = clean_text(body, limit="body")
     tag_names = clean_tags(tags)
     if motivation is None:
         motivation = (
@@ -126,6 +133,7 @@ def annotation_reply(*, user, parent: Annotation, body: str) -> Annotation:
     _require_editor(user)
     if not Annotation.objects.visible_to(user).filter(pk=parent.pk).exists():
         raise PermissionDenied(NOT_VISIBLE)
+    body = clean_text(body, limit="body")
     if not body.strip():
         raise ValidationError(EMPTY_REPLY, code="empty_reply")
     root = parent if parent.parent_id is None else parent.parent
@@ -148,10 +156,16 @@ def annotation_update(
     body: str | None = None,
     tags: Iterable[str] | None = None,
     visibility: str | None = None,
+    version: int | None = None,
 ) -> Annotation:
+    """``version``: the one the edit was based on (``StaleEdit`` when another save came first)."""
     _require_editor(user)
     if annotation.creator_id != user.pk:
         raise PermissionDenied(NOT_AUTHOR)
+    if body is not None:
+        body = clean_text(body, limit="body")
+    tag_names = clean_tags(tags) if tags is not None else None
+    version_take(annotation, version=version)
     if body is not None:
         annotation.body = body
     if visibility is not None:
@@ -163,7 +177,6 @@ def annotation_update(
             for reply in annotation.replies.exclude(visibility=visibility):
                 reply.visibility = visibility
                 _save(reply, user=user)
-    tag_names = clean_tags(tags) if tags is not None else None
     return _save(annotation, user=user, tags=tag_names)
 
 

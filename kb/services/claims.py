@@ -13,8 +13,9 @@ Contract:
   different claims with one of supports, contradicts, elaborates, equivalent
   and a note; created by an editor, it is ``confirmed``. The same relation
   between the same claims twice is an error (``DUPLICATE_RELATION``).
-- Passage cross-references from the reader (``passage_crossref_create``).
 - Every save records history with the acting user.
+- Statements and notes go through ``kb.lib.usertext.clean_text`` (sizes in
+  ``LIMITS``); an update names the version it was based on (``kb.services.versions``).
 """
 
 from __future__ import annotations
@@ -24,24 +25,26 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kb.lib import roles
+from kb.lib.usertext import clean_text
 from kb.models import Claim, ClaimKind, ClaimStatus, Concept, CrossReference, CrossRefStatus, Evidence
 from kb.models.claims import CLAIM_RELATIONS
 from kb.search.service import search_index_enqueue, searchable
 from kb.services.anchoring import NOT_EDITOR, target_from_selection
-from kb.services.crossrefs import crossref_create
+from kb.services.versions import version_take
 from papers.models import Paper, Passage
 
-EMPTY_STATEMENT = "论断陈述不能为空。"
-BAD_KIND = "未知的论断类型。"
-NO_EVIDENCE = "论断至少需要一条证据引文。"
-EVIDENCE_OTHER_PAPER = "证据必须出自该论断所属的论文。"
-SELF_REVIEW = "论断须由另一位编辑或管理员审核。"
-BAD_DECISION = "未知的审核结果。"
-BAD_RELATION = "未知的论断关系。"
-SAME_CLAIM = "论断不能与自身建立关系。"
-DUPLICATE_RELATION = "这两条论断之间已有该关系。"
+EMPTY_STATEMENT = _("论断陈述不能为空。")
+BAD_KIND = _("未知的论断类型。")
+NO_EVIDENCE = _("论断至少需要一条证据引文。")
+EVIDENCE_OTHER_PAPER = _("证据必须出自该论断所属的论文。")
+SELF_REVIEW = _("论断须由另一位编辑或管理员审核。")
+BAD_DECISION = _("未知的审核结果。")
+BAD_RELATION = _("未知的论断关系。")
+SAME_CLAIM = _("论断不能与自身建立关系。")
+DUPLICATE_RELATION = _("这两条论断之间已有该关系。")
 
 
 def _require_editor(user) -> None:
@@ -80,6 +83,7 @@ def claim_create(
 ) -> Claim:
     """``evidence``: dicts with passage, start, end (passage-relative) and exact."""
     _require_editor(user)
+    statement = clean_text(statement, limit="statement")
     if not statement.strip():
         raise ValidationError(EMPTY_STATEMENT, code="empty")
     if kind not in ClaimKind.values:
@@ -95,12 +99,17 @@ def claim_create(
 
 
 @transaction.atomic
-def claim_update(*, user, claim: Claim, statement: str, kind: str, concepts: Iterable[Concept]) -> Claim:
+def claim_update(
+    *, user, claim: Claim, statement: str, kind: str, concepts: Iterable[Concept], version: int | None = None
+) -> Claim:
+    """``version``: the one the edit was based on (``StaleEdit`` when another save came first)."""
     _require_editor(user)
+    statement = clean_text(statement, limit="statement")
     if not statement.strip():
         raise ValidationError(EMPTY_STATEMENT, code="empty")
     if kind not in ClaimKind.values:
         raise ValidationError(BAD_KIND, code="kind")
+    version_take(claim, version=version)
     claim.statement, claim.kind = statement.strip(), kind
     if claim.status == ClaimStatus.APPROVED:
         # A changed claim needs a fresh review.
@@ -122,6 +131,7 @@ def claim_review(*, user, claim: Claim, decision: str) -> Claim:
         raise ValidationError(BAD_DECISION, code="decision")
     if not can_review(user, claim):
         raise PermissionDenied(SELF_REVIEW)
+    version_take(claim, version=None)  # a form opened before the review is stale
     claim.status, claim.reviewed_by, claim.reviewed_at = decision, user, timezone.now()
     return _save(claim, user=user, reason=f"review:{decision}")
 
@@ -141,7 +151,7 @@ def claim_relation_create(
         source_claim=source,
         target_claim=target,
         relation=relation,
-        note=note.strip(),
+        note=clean_text(note, limit="note").strip(),
         status=CrossRefStatus.CONFIRMED,
         creator=user,
     )
@@ -153,11 +163,3 @@ def relation_delete(*, user, crossref: CrossReference) -> None:
     _require_editor(user)
     crossref._history_user = user
     crossref.delete()
-
-
-def passage_crossref_create(
-    *, user, source: Passage, target: Passage, relation: str, note: str = ""
-) -> CrossReference:
-    """A passage cross-reference made from the reader: the one write path in crossrefs does it."""
-    _require_editor(user)
-    return crossref_create(source=source, target=target, relation=relation, note=note, user=user)

@@ -1,20 +1,44 @@
-"""What the knowledge layer does after a paper is saved (an ``AFTER_SAVE`` hook of ``paper_load``).
+"""What the knowledge layer does after ``papers`` writes: the one place where the order is written.
 
-In order, for the saved paper only: detect concept mentions, point concept
-definitions at this paper's passages where they quote it, build the passages'
-term profiles, and suggest cross-references to the other papers.
+``paper_loaded`` runs in ``paper_load``'s transaction, after a paper was saved as
+new or as a new revision, in this order:
+
+1. re-anchoring: annotations and evidence on the older text are marked, then
+   re-anchored to the new revision (a revision only);
+2. concept mentions in the paper's passages;
+3. concept definitions pointed at this paper's passages where they quote it;
+4. the passages' term profiles;
+5. cross-reference suggestions to the other papers (they read the mentions and profiles);
+6. the search index, once the transaction commits (it reads all of the above).
+
+``paper_metadata_changed`` follows an admin's metadata correction (a ``papers``
+service): the paper's documents are reindexed. ``papers`` never imports ``kb``:
+``KbConfig.ready()`` registers it once through ``papers.services.metadata.register_after_update``.
 """
 
 from __future__ import annotations
 
+from kb.search.service import search_index_enqueue
+from kb.services.anchoring import mark_for_reanchoring, targets_reanchor
 from kb.services.concepts import definition_sources_resolve
 from kb.services.crossrefs import crossrefs_suggest_for_paper, passage_profiles_build
 from kb.services.mentions import mentions_detect_paper
+from papers.services.ingest import REVISED
 
 
-def concepts_after_paper_saved(outcome) -> None:
+def paper_loaded(outcome) -> None:
+    """The follow-ups of a saved paper (``outcome``: ``papers.services.IngestOutcome``)."""
     paper = outcome.paper
+    if outcome.status == REVISED:
+        mark_for_reanchoring(paper=paper)
+        targets_reanchor(paper=paper)
     mentions_detect_paper(paper=paper)
     definition_sources_resolve(paper=paper)
     passage_profiles_build(paper=paper)
     crossrefs_suggest_for_paper(paper=paper)
+    search_index_enqueue(obj=paper)
+
+
+def paper_metadata_changed(paper) -> None:
+    """Titles, years and authors are copied into every document of the paper."""
+    search_index_enqueue(obj=paper)

@@ -1,28 +1,24 @@
 """Loading a paper end to end: ingest, save, then the knowledge layer's follow-ups.
 
 ``paper_load`` is the one path the command line, the admin upload and the
-sample-corpus loader all take. Follow-ups that belong to the knowledge layer
-(marking anchored annotations and evidence for re-anchoring on a revision;
-later: concept mentions, the search index, cross-reference suggestions) run
-in the same transaction as the save, so a failure leaves nothing half-written.
+sample-corpus loader all take. The knowledge layer's follow-ups
+(``kb.services.followups.paper_loaded``: re-anchoring on a revision, concept
+mentions, definitions, term profiles, cross-reference suggestions, the search
+index) run in the same transaction as the save, so a failure leaves nothing
+half-written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
-from kb.models import AnchorStatus, Annotation, Evidence
+from kb.services.followups import paper_loaded
+from kb.services.load_guard import save_guarded
 from papers.ingest import IngestError, ParsedPaper, parse_bytes
-from papers.services import IngestOutcome, paper_save_parsed
-from papers.services.ingest import REVISED
-
-# Hooks the knowledge layer runs after a paper is saved: f(outcome) -> None.
-AFTER_SAVE: list[Callable[[IngestOutcome], None]] = []
+from papers.services import paper_save_parsed
 
 
 @dataclass
@@ -37,19 +33,6 @@ class LoadResult:
 
 def max_upload_bytes() -> int:
     return settings.KB_UPLOAD_MAX_MB * 1024 * 1024
-
-
-def mark_for_reanchoring(outcome: IngestOutcome) -> int:
-    """A new revision: every annotation and evidence on the paper's older text awaits re-anchoring."""
-    if outcome.status != REVISED:
-        return 0
-    stale = {
-        "passage__paper": outcome.paper,
-        "anchor_status__in": [AnchorStatus.ANCHORED, AnchorStatus.MOVED],
-    }
-    count = Annotation.objects.filter(**stale).update(anchor_status=AnchorStatus.NEEDS_REANCHOR)
-    count += Evidence.objects.filter(**stale).update(anchor_status=AnchorStatus.NEEDS_REANCHOR)
-    return count
 
 
 def paper_load(
@@ -74,12 +57,16 @@ def paper_load(
     if dry_run:
         return LoadResult(filename=filename, status="parsed", warnings=parsed.warnings, parsed=parsed)
     extra = {"status": status} if status else {}
-    with transaction.atomic():
+
+    def save():
         outcome = paper_save_parsed(parsed=parsed, user=user, data=data, **extra)
         if outcome.status != "unchanged":
-            mark_for_reanchoring(outcome)
-            for hook in AFTER_SAVE:
-                hook(outcome)
+            paper_loaded(outcome)
+        return outcome
+
+    # One transaction; a concurrent load of the same file makes this one "unchanged", and the
+    # files of a failed save are removed (kb.services.load_guard).
+    outcome = save_guarded(save, sha256=parsed.source.sha256)
     return LoadResult(
         filename=filename,
         status=outcome.status,
@@ -110,9 +97,3 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
         else:
             found.append(path)
     return found
-
-
-# Search: index a loaded or revised paper once the transaction commits (kb.search.service).
-from kb.search.service import search_index_after_load  # noqa: E402 - registers itself after AFTER_SAVE exists
-
-AFTER_SAVE.append(search_index_after_load)

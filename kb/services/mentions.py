@@ -7,7 +7,7 @@ Contract:
   mentions are kept, and an automatic match is skipped where a rejected mention covers
   the same concept and span, or (in a later revision of the paper) the same concept,
   surface and context. So rejections survive re-detection.
-- It runs for a paper when the paper is loaded (``kb.services.loading.AFTER_SAVE``) and
+- It runs for a paper when the paper is loaded (``kb.services.followups.paper_loaded``) and
   for the whole corpus when the thesaurus changes (``mentions_detect_all``).
 - ``mention_reject`` and ``mention_create`` are the editors' writes.
 """
@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils.translation import gettext_lazy as _
 
 from kb.lib.conceptmatch import ConceptMatcher
 from kb.models import Concept, Mention, MentionOrigin, MentionStatus
@@ -30,10 +31,10 @@ CONTEXT_CHARS = 8
 # Reference lists and metadata lines cite titles; counting them as mentions would skew the matrix.
 SKIPPED_KINDS = (PassageKind.REFERENCE, PassageKind.METADATA)
 
-MENTION_BAD_SPAN = "所选文字超出了段落范围。"
-MENTION_EMPTY = "请选择要标注的文字。"
-MENTION_EXISTS = "这段文字已标注为该概念。"
-MENTION_MERGED_CONCEPT = "该概念已合并，请选择合并后的概念。"
+MENTION_BAD_SPAN = _("所选文字超出了段落范围。")
+MENTION_EMPTY = _("请选择要标注的文字。")
+MENTION_EXISTS = _("这段文字已标注为该概念。")
+MENTION_MERGED_CONCEPT = _("该概念已合并，请选择合并后的概念。")
 
 _cache: dict[str, object] = {}
 _lock = threading.Lock()
@@ -161,15 +162,6 @@ def mention_reject(*, mention: Mention, user) -> Mention:
     mention.created_by = mention.created_by or user
     if not mention.prefix and not mention.suffix:
         mention.prefix, mention.suffix = _context(mention.passage.text, mention.start, mention.end)
-    mention.full_clean()
-    mention.save()
-    search_index_enqueue(obj=mention)
-    return mention
-
-
-@transaction.atomic
-def mention_restore(*, mention: Mention, user) -> Mention:
-    mention.status = MentionStatus.ACTIVE
     mention.full_clean()
     mention.save()
     search_index_enqueue(obj=mention)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from kb.lib import roles
@@ -33,6 +34,7 @@ def user_ensure(*, username: str, password: str, role: str, email: str = ""):
     created = user is None
     if created:
         user = User(username=username, email=email)
+        validate_password(password, user)  # Django's validators (settings.AUTH_PASSWORD_VALIDATORS)
         user.set_password(password)
         user.full_clean()
         user.save()

@@ -24,9 +24,11 @@ from datetime import UTC
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from kb.lib import anchoring, roles
 from kb.lib.markdown import render_markdown
+from kb.lib.usertext import check_tree, clean_text
 from kb.models import AnchorStatus, Annotation, Motivation, Visibility
 from kb.search.service import search_index_enqueue
 from kb.services.anchoring import NOT_EDITOR
@@ -34,10 +36,10 @@ from kb.services.annotations import MAX_TAG_LENGTH, MAX_TAGS, clean_tags
 from papers.models import Paper, Passage, TextRevision
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-NOT_JSON_ANNOTATIONS = "文件中没有可识别的批注。"
-NO_QUOTE = "没有 TextQuoteSelector 引文。"
-NOT_ANCHORED = "在当前文本中找不到该引文，已作为孤立批注保存。"
-NO_TEXT = "该论文还没有文本。"
+NOT_JSON_ANNOTATIONS = _("文件中没有可识别的批注。")
+NO_QUOTE = _("没有 TextQuoteSelector 引文。")
+NOT_ANCHORED = _("在当前文本中找不到该引文，已作为孤立批注保存。")
+NO_TEXT = _("该论文还没有文本。")
 
 
 def _iso(dt) -> str:
@@ -205,6 +207,7 @@ def annotations_import(*, paper: Paper, data, user, visibility: str = Visibility
     if revision is None:
         raise ValidationError(NO_TEXT, code="no_text")
     passages = list(Passage.objects.filter(revision=revision).order_by("start"))
+    check_tree(data)  # a control character anywhere refuses the file, with the message
     report = ImportReport()
     for index, item in enumerate(_items(data)):
         if not isinstance(item, dict):
@@ -223,6 +226,11 @@ def annotations_import(*, paper: Paper, data, user, visibility: str = Visibility
             end=_int((position or {}).get("end")),
         )
         body, tags = _body_and_tags(item)
+        try:
+            body = clean_text(body, limit="body")
+        except ValidationError as exc:
+            report.skipped.append(ImportItem(index, exact, exc.messages[0]))
+            continue
         tags = clean_tags([t for t in tags if len(t.strip()) <= MAX_TAG_LENGTH][:MAX_TAGS])
         match = anchoring.anchor(revision.text, selector)
         passage = next((p for p in passages if match and p.start <= match.start and match.end <= p.end), None)

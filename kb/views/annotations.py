@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,8 +22,11 @@ from kb.selectors import annotations as selectors
 from kb.selectors import lookups
 from kb.services import anchoring as anchoring_services
 from kb.services import annotations as services
+from kb.services.versions import StaleEdit, parse_version
 from kb.views.api import BadRequest, api_errors, json_body
+from kb.views.conflicts import Field, conflict_page
 from papers.access import editor_required, reader_required
+from papers.selectors import paper_visible
 
 
 def annotation_json(a) -> dict:
@@ -47,6 +51,7 @@ def annotation_json(a) -> dict:
         "concept": a.concept.slug if a.concept_id else None,
         "creator": a.creator.get_username(),
         "anchor_status": a.anchor_status,
+        "version": a.version,
         "created": a.created_at.isoformat(),
         "updated": a.updated_at.isoformat(),
     }
@@ -79,7 +84,7 @@ def _create(request, paper):
 @require_http_methods(["GET", "POST"])
 @api_errors
 def api_paper_annotations(request, paper_pk: int):
-    paper = selectors.visible_paper(paper_id=paper_pk, user=request.user)
+    paper = paper_visible(paper_id=paper_pk, user=request.user)
     if request.method == "POST":
         if not roles.is_editor(request.user):
             raise PermissionDenied(anchoring_services.NOT_EDITOR)
@@ -108,6 +113,7 @@ def api_annotation(request, pk: int):
         body=data.get("body") if isinstance(data.get("body"), str) else None,
         tags=tags,
         visibility=data.get("visibility"),
+        version=parse_version(data.get("version")),
     )
     return JsonResponse(annotation_json(annotation))
 
@@ -146,7 +152,16 @@ def annotation_edit(request, pk: int):
             body=request.POST.get("body", ""),
             tags=request.POST.get("tags", "").replace("，", ",").split(","),
             visibility=request.POST.get("visibility") or None,
+            version=parse_version(request.POST.get("version")),
         )
+    except StaleEdit as exc:
+        fields = [
+            Field("body", _("评论（Markdown）"), request.POST.get("body", ""), "textarea"),
+            Field("tags", _("标签（逗号分隔）"), request.POST.get("tags", "")),
+            Field("visibility", "", request.POST.get("visibility", ""), "hidden"),
+        ]
+        action = reverse("kb:annotation-edit", args=[pk])
+        return conflict_page(request, exc, action=action, back=annotation.get_absolute_url(), fields=fields)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect(annotation.get_absolute_url())

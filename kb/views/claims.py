@@ -7,19 +7,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kb.lib.params import int_or_none
 from kb.models import ClaimStatus, CrossReference
-from kb.selectors import annotations as annotation_selectors
 from kb.selectors import claims as selectors
 from kb.selectors import lookups
 from kb.services import anchoring as anchoring_services
 from kb.services import claims as services
+from kb.services import crossrefs as crossref_services
+from kb.services.versions import StaleEdit, parse_version
 from kb.views.api import BadRequest, api_errors, json_body
+from kb.views.conflicts import Field, conflict_page
 from papers.access import editor_required, reader_required
 from papers.models import Passage
+from papers.selectors import paper_visible
 
 
 def _passage(paper, value) -> Passage:
@@ -33,7 +37,7 @@ def _passage(paper, value) -> Passage:
 @require_POST
 @api_errors
 def api_claim_create(request, paper_pk: int):
-    paper = annotation_selectors.visible_paper(paper_id=paper_pk, user=request.user)
+    paper = paper_visible(paper_id=paper_pk, user=request.user)
     data = json_body(request)
     evidence = [
         {
@@ -84,16 +88,14 @@ def api_evidence_add(request, pk: int):
 @api_errors
 def api_crossref_create(request, paper_pk: int):
     """A cross-reference from a selected passage to a passage of another paper (``p-<order>``)."""
-    paper = annotation_selectors.visible_paper(paper_id=paper_pk, user=request.user)
+    paper = paper_visible(paper_id=paper_pk, user=request.user)
     data = json_body(request)
     source = _passage(paper, data.get("passage"))
-    target_paper = annotation_selectors.visible_paper(
-        paper_id=int_or_none(data.get("target_paper")) or 0, user=request.user
-    )
+    target_paper = paper_visible(paper_id=int_or_none(data.get("target_paper")) or 0, user=request.user)
     target = lookups.passage_current(paper_id=target_paper.pk, order=int_or_none(data.get("target_order")))
     if target is None:
         raise BadRequest(anchoring_services.SELECTION_NOT_FOUND)
-    crossref = services.passage_crossref_create(
+    crossref = crossref_services.crossref_create(
         user=request.user,
         source=source,
         target=target,
@@ -142,7 +144,16 @@ def claim_edit(request, pk: int):
             statement=request.POST.get("statement", ""),
             kind=request.POST.get("kind", ""),
             concepts=lookups.concepts_with_slugs(slugs=slugs),
+            version=parse_version(request.POST.get("version")),
         )
+    except StaleEdit as exc:
+        fields = [
+            Field("statement", _("论断陈述"), request.POST.get("statement", ""), "textarea"),
+            Field("kind", "", request.POST.get("kind", ""), "hidden"),
+            Field("concepts", _("概念（标识，逗号分隔）"), request.POST.get("concepts", "")),
+        ]
+        action = reverse("kb:claim-edit", args=[pk])
+        return conflict_page(request, exc, action=action, back=claim.get_absolute_url(), fields=fields)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect(claim)

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from kb.services.versions import StaleEdit
+
 T = TypeVar("T")
 # A success message, or a function of the service's result that returns it.
 Success = str | Callable[[Any], str]
@@ -59,6 +61,11 @@ def form_save(
     try:
         result = write(form.cleaned_data)
     except ValidationError as exc:
+        if isinstance(exc, StaleEdit):
+            # Keep the user's text; the next save is based on the version now (kb/_stale.html).
+            form.data = form.data.copy()
+            form.data["version"] = str(exc.current)
+            form.stale = exc
         form.add_error(error_field, exc.messages if error_field else exc)
         return None
     _success(request, success, result)

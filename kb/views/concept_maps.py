@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from kb.lib.spreadsheet import SafeWriter
 from kb.selectors import concept_maps as selectors
 from kb.selectors.concepts import concept_groups
 from papers.access import reader_required
@@ -27,7 +26,7 @@ def comparison_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tanyuan-papers-concepts.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the Chinese as UTF-8
-    writer = csv.writer(response)
+    writer = SafeWriter(response)  # a title starting with "=" stays text in a spreadsheet
     writer.writerow(["paper_id", "title", "year", *(f"{c.label_zh} ({c.label_en})" for c in matrix.concepts)])
     for row in matrix.rows:
         paper = row["paper"]

@@ -73,7 +73,9 @@ def concept_create(request):
     concept = form_save(
         request,
         form,
-        lambda data: services.concept_create(user=request.user, **data),
+        lambda data: services.concept_create(
+            user=request.user, **{k: v for k, v in data.items() if k != "version"}
+        ),
         success=_("已创建概念并检测了它的提及。"),
     )
     if concept is not None:

@@ -1,4 +1,6 @@
-"""Cross-reference review (editors): suggestions with score and reason; confirm, reject, create."""
+"""Cross-reference review (editors): suggestions with score and reason; confirm or reject.
+
+A cross-reference is made by hand in the reader (``kb.views.claims.api_crossref_create``)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kb.forms.concepts import CrossrefCreateForm, CrossrefDecisionForm
+from kb.forms.crossrefs import CrossrefDecisionForm
 from kb.lib.params import int_or_none
 from kb.models import CrossRefStatus
 from kb.selectors import crossrefs as selectors
 from kb.services import crossrefs as services
+from kb.services.versions import parse_version
 from kb.views.common import button_post, redirect_back
 from papers.access import editor_required
 
@@ -43,10 +46,13 @@ def crossref_decide(request, pk: int, action: str):
     if action not in ("confirm", "reject"):
         raise Http404("no such action")
     crossref = selectors.crossref_get_suggested(pk=pk)
+    version = parse_version(request.POST.get("version"))
     if action == "confirm":
         button_post(
             request,
-            lambda data: services.crossref_confirm(crossref=crossref, user=request.user, **data),
+            lambda data: services.crossref_confirm(
+                crossref=crossref, user=request.user, version=version, **data
+            ),
             form=CrossrefDecisionForm(request.POST),
             invalid=services.CROSSREF_BAD_RELATION,
             success=_("已确认交叉引用，两篇论文的旁注中都会显示。"),
@@ -54,20 +60,7 @@ def crossref_decide(request, pk: int, action: str):
     else:
         button_post(
             request,
-            lambda data: services.crossref_reject(crossref=crossref, user=request.user),
+            lambda data: services.crossref_reject(crossref=crossref, user=request.user, version=version),
             success=_("已否决该建议。"),
         )
-    return redirect_back(request, REVIEW)
-
-
-@editor_required
-@require_POST
-def crossref_create(request):
-    button_post(
-        request,
-        lambda data: services.crossref_create(user=request.user, **data),
-        form=CrossrefCreateForm(request.POST),
-        invalid=_("无法创建交叉引用：请检查两个段落和关系类型。"),
-        success=_("已创建交叉引用。"),
-    )
     return redirect_back(request, REVIEW)

@@ -1,4 +1,4 @@
-"""History pages: who changed what and when, before and after; editors restore a version."""
+"""History pages: who changed what and when, before and after; owners (or admins) restore a version."""
 
 from __future__ import annotations
 
@@ -38,15 +38,19 @@ def _check_visible(request, model_name: str, pk: int):
 @editor_required
 def history_detail(request, model_name: str, pk: int):
     model = _check_visible(request, model_name, pk)
-    entries = services.history_entries(model=model, pk=pk)
+    entries = services.history_entries(model=model, pk=pk, user=request.user)
     if not entries:
         raise Http404("no history")
     current = model.objects.filter(pk=pk).first()
-    return render(
-        request,
-        "kb/history_detail.html",
-        {"entries": entries, "model_name": model_name, "pk": pk, "current": current},
-    )
+    context = {
+        "entries": entries,
+        "model_name": model_name,
+        "model_label": services.MODEL_LABELS[model_name],
+        "pk": pk,
+        "current": current,
+        "can_restore": services.can_restore(request.user, entries[0].record),
+    }
+    return render(request, "kb/history_detail.html", context)
 
 
 @editor_required

@@ -1,4 +1,4 @@
-"""The search page, its results fragment and the JSON endpoint: validate, call ``search_query``, present."""
+"""The search page, the JSON endpoint and the export: validate, call ``search_query``, present."""
 
 from __future__ import annotations
 
@@ -27,8 +27,7 @@ def _params(request) -> tuple[str, int, dict[str, list[str]]]:
 def search(request):
     query, page, filters = _params(request)
     results = search_query(query=query, user=request.user, page=page, filters=filters)
-    template = "kb/_search_results.html" if request.headers.get("HX-Request") else "kb/search.html"
-    return render(request, template, {"results": results, "q": query})
+    return render(request, "kb/search.html", {"results": results, "q": query})
 
 
 @reader_required
@@ -42,6 +41,7 @@ def search_api(request):
             "page": r.page,
             "num_pages": r.num_pages,
             "rebuilding": r.rebuilding,
+            "unavailable": r.unavailable,  # the index was unreadable and is being rebuilt
             "highlight": r.highlight,
             "hits": [
                 {

@@ -16,6 +16,7 @@ from kb.models import Visibility
 from kb.selectors import annotations as selectors
 from kb.services import w3c as services
 from papers.access import editor_required, reader_required
+from papers.selectors import paper_visible
 
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -27,7 +28,7 @@ def export(request):
     paper = creator = None
     label = _("探源批注")
     if request.GET.get("paper"):
-        paper = selectors.visible_paper(paper_id=int_or_none(request.GET["paper"]) or 0, user=request.user)
+        paper = paper_visible(paper_id=int_or_none(request.GET["paper"]) or 0, user=request.user)
         label = f"{label}：{paper.display_title}"
     if request.GET.get("user"):
         creator = get_object_or_404(get_user_model(), username=request.GET["user"])
@@ -44,7 +45,7 @@ def export(request):
 
 @editor_required
 def import_annotations(request, paper_pk: int):
-    paper = selectors.visible_paper(paper_id=paper_pk, user=request.user)
+    paper = paper_visible(paper_id=paper_pk, user=request.user)
     report = None
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -2,8 +2,8 @@
  * comment, tag, link a concept, propose a claim or make a cross-reference.
  *
  * Progressive enhancement: the reader, its highlights and the margin are server
- * rendered; this script only adds the toolbar. Offsets are counted in Unicode
- * code points over the passage text (the ¶ link excluded), like the server.
+ * rendered; this script only adds the toolbar. The selection (code-point offsets
+ * within a passage and the quote) comes from selection.js, as for every reader tool.
  * The CSRF token is read from the annotator's data attribute (or the cookie).
  */
 (function () {
@@ -21,52 +21,14 @@
     return root.dataset.csrf || (match ? decodeURIComponent(match[1]) : "");
   }
 
-  function passageElement(node) {
-    var el = node && (node.nodeType === 1 ? node : node.parentElement);
-    return el ? el.closest("[data-passage]") : null;
-  }
+  var selection = window.TanyuanSelection;
 
-  function textUpTo(passageEl, node, offset) {
-    var range = document.createRange();
-    range.setStart(passageEl, 0);
-    range.setEnd(node, offset);
-    var fragment = range.cloneContents();
-    fragment.querySelectorAll(".passage__anchor").forEach(function (el) { el.remove(); });
-    return Array.from(fragment.textContent);
-  }
-
-  function passageText(passageEl) {
-    var range = document.createRange();
-    range.selectNodeContents(passageEl);
-    var fragment = range.cloneContents();
-    fragment.querySelectorAll(".passage__anchor").forEach(function (el) { el.remove(); });
-    return Array.from(fragment.textContent);
-  }
-
+  // A selection inside the annotator itself (its forms) is not a new quote.
   function readSelection() {
-    var selection = window.getSelection();
-    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-    var range = selection.getRangeAt(0);
-    var passageEl = passageElement(range.startContainer);
-    if (!passageEl || root.contains(range.startContainer)) return null;
-    var chars = passageText(passageEl);
-    var start = textUpTo(passageEl, range.startContainer, range.startOffset).length;
-    var end = passageEl.contains(range.endContainer)
-      ? textUpTo(passageEl, range.endContainer, range.endOffset).length
-      : chars.length; // a selection running past the passage is cut at its end
-    end = Math.min(end, chars.length);
-    // Leading and trailing white space is not part of a quote.
-    while (start < end && /\s/.test(chars[start])) start++;
-    while (end > start && /\s/.test(chars[end - 1])) end--;
-    if (end <= start) return null;
-    return {
-      passage: parseInt(passageEl.dataset.passage, 10),
-      passageEl: passageEl,
-      start: start,
-      end: end,
-      exact: chars.slice(start, end).join(""),
-      rect: range.getBoundingClientRect()
-    };
+    var selected = selection.read();
+    var range = window.getSelection().rangeCount ? window.getSelection().getRangeAt(0) : null;
+    if (!selected || (range && root.contains(range.startContainer))) return null;
+    return selected;
   }
 
   function place(rect) {
@@ -101,11 +63,7 @@
     place(selected.rect);
   }
 
-  var timer = null;
-  document.addEventListener("selectionchange", function () {
-    clearTimeout(timer);
-    timer = setTimeout(onSelectionChange, 150);
-  });
+  selection.onChange(onSelectionChange);
 
   // Keep the selection when a toolbar button is pressed with the mouse.
   toolbar.addEventListener("mousedown", function (event) { event.preventDefault(); });
@@ -143,35 +101,12 @@
     });
   }
 
-  function textNodesIn(passageEl) {
-    var walker = document.createTreeWalker(passageEl, NodeFilter.SHOW_TEXT, {
-      acceptNode: function (node) {
-        return node.parentElement.closest(".passage__anchor") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
-      }
-    });
-    var nodes = [];
-    while (walker.nextNode()) nodes.push(walker.currentNode);
-    return nodes;
-  }
-
-  // Wrap code points start..end of the passage in <mark>s, piece by piece (marks may cross elements).
+  // Wrap code points start..end of the passage in <mark>s (marks may cross elements).
   function wrap(passageEl, start, end, attrs) {
-    var position = 0;
-    textNodesIn(passageEl).forEach(function (node) {
-      var chars = Array.from(node.data);
-      var from = Math.max(start - position, 0);
-      var to = Math.min(end - position, chars.length);
-      position += chars.length;
-      if (from >= to) return;
-      var before = chars.slice(0, from).join("");
-      var middle = chars.slice(from, to).join("");
-      var target = node;
-      if (before) target = node.splitText(before.length);
-      if (middle.length < target.data.length) target.splitText(middle.length);
+    selection.wrap(passageEl, start, end, function () {
       var mark = document.createElement("mark");
       Object.keys(attrs).forEach(function (name) { mark.setAttribute(name, attrs[name]); });
-      target.parentNode.insertBefore(mark, target);
-      mark.appendChild(target);
+      return mark;
     });
   }
 

@@ -4,18 +4,14 @@
 (function () {
   const params = new URLSearchParams(window.location.search);
   const terms = (params.get("hl") || "").split(/\s+/).filter((t) => t.length > 0).slice(0, 10);
-  if (!terms.length) return;
+  if (!terms.length || !window.TanyuanSelection) return;
   const scope = document.querySelector(".paper-body") || document.querySelector("main");
   if (!scope) return;
   const target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
   const escaped = terms.sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const pattern = new RegExp("(" + escaped.join("|") + ")", "giu");
-  const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT, {
-    acceptNode: (node) =>
-      node.parentElement.closest(".passage__anchor") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
-  });
-  const nodes = [];
-  while (walker.nextNode()) nodes.push(walker.currentNode);
+  // The text without the ¶ anchor links, from the reader's one selection module (selection.js).
+  const nodes = window.TanyuanSelection.textNodes(scope);
   for (const node of nodes) {
     const text = node.nodeValue;
     pattern.lastIndex = 0;

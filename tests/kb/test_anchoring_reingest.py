@@ -183,20 +183,18 @@ def test_reanchor_is_idempotent(annotated_paper, tmp_path):
     assert dict(Annotation.objects.values_list("pk", "anchor_status")) == statuses
 
 
-def test_reanchor_command_handles_targets_left_waiting(annotated_paper, tmp_path):
+def test_reanchor_command_handles_targets_left_waiting(annotated_paper, tmp_path, monkeypatch):
     from io import StringIO
 
     from django.core.management import call_command
 
-    from kb.services.loading import AFTER_SAVE
+    from kb.services import followups
 
     path, paper_id, annotations, _, _ = annotated_paper
-    hook = anchoring_services.reanchor_after_save
-    AFTER_SAVE.remove(hook)  # as if the hook had not run (e.g. loaded by an older release)
-    try:
-        _reingest(path, tmp_path)
-    finally:
-        AFTER_SAVE.append(hook)
+    # As if re-anchoring had not run after the mark (e.g. loaded by an older release).
+    monkeypatch.setattr(followups, "targets_reanchor", lambda **kw: None)
+    _reingest(path, tmp_path)
+    monkeypatch.undo()
     assert Annotation.objects.filter(anchor_status=AnchorStatus.NEEDS_REANCHOR).count() == len(QUOTES)
     out = StringIO()
     call_command("reanchor_targets", stdout=out)

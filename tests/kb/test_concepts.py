@@ -77,7 +77,17 @@ def test_create_refuses_a_taken_label(divide):
 def test_rename_keeps_the_old_label_as_alias(divide):
     passage = f.PassageFactory(text="数字鸿沟与数字分化")
     mentions_detect(passages=[passage])
-    services.concept_rename(concept=divide, label_zh="数字分化")
+    services.concept_edit(
+        concept=divide,
+        user=None,
+        label_zh="数字分化",
+        label_en=divide.label_en,
+        aliases=list(divide.aliases or []),
+        definition=divide.definition,
+        group=divide.group,
+        broader=[],
+        related=[],
+    )
     divide.refresh_from_db()
     assert divide.label_zh == "数字分化"
     assert "数字鸿沟" in divide.aliases

@@ -231,3 +231,11 @@ def test_concept_page_hides_rejected_claims_and_claims_on_drafts(divide, scholar
     assert "可见的论断" in html
     assert "被驳回的论断" not in html and "草稿上的论断" not in html
     assert "被驳回的论断" in editor_client.get(divide.get_absolute_url()).content.decode()
+
+
+def test_comparison_csv_neutralises_formulas_in_titles(divide, scholar_client):
+    paper = f.PaperFactory(title='=HYPERLINK("http://example.com","点我")')
+    passage = f.PassageFactory(revision=f.RevisionFactory(paper=paper), text="数字鸿沟问题")
+    f.MentionFactory(concept=divide, passage=passage)
+    rows = scholar_client.get(reverse("kb:comparison-csv")).content.decode("utf-8-sig").splitlines()
+    assert any(row.startswith(f"{paper.pk},\"'=HYPERLINK(") for row in rows), rows

@@ -18,10 +18,11 @@ def _two_papers():
 def test_crossref_created_by_hand_names_its_editor_in_history(editor_client, editor):
     a, b = _two_papers()
     response = editor_client.post(
-        reverse("kb:crossref-create"),
-        {"source": a.pk, "target": b.pk, "relation": "supports", "note": "同一论点"},
+        reverse("kb:api-crossref-create", args=[a.paper_id]),
+        {"passage": a.pk, "target_paper": b.paper_id, "target_order": b.order, "relation": "supports"},
+        content_type="application/json",
     )
-    assert response.status_code == 302
+    assert response.status_code == 201
     crossref = CrossReference.objects.get(source_passage=a, target_passage=b)
     assert crossref.history.latest().history_user == editor
 

@@ -38,11 +38,9 @@ def test_changes_are_recorded_with_before_and_after(annotation, editor):
     assert changes == {"body": ("初稿", "改稿"), "tag_list": (["甲"], ["乙"])}
 
 
-def test_restore_brings_back_body_tags_and_cache(annotation, other_editor):
+def test_restore_brings_back_body_tags_and_cache(annotation, admin_user):
     first = services.history_entries(model=Annotation, pk=annotation.pk)[-1].record
-    services.history_restore(
-        user=other_editor, model=Annotation, pk=annotation.pk, history_id=first.history_id
-    )
+    services.history_restore(user=admin_user, model=Annotation, pk=annotation.pk, history_id=first.history_id)
     annotation.refresh_from_db()
     assert (annotation.body, annotation.body_html, sorted(annotation.tags.names())) == (
         "初稿",
@@ -51,7 +49,7 @@ def test_restore_brings_back_body_tags_and_cache(annotation, other_editor):
     )
     latest = annotation.history.first()
     assert (latest.history_user, latest.history_change_reason) == (
-        other_editor,
+        admin_user,
         f"restored #{first.history_id}",
     )
 

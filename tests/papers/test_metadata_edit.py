@@ -3,11 +3,16 @@ admin uses); everyone else is refused."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from kb.models import Upload, UploadState
+from kb.services import uploads
 from papers.models import Author, Paper
+from papers.services import metadata
 from papers.services.metadata import AUTHOR_DUPLICATE, paper_update_metadata
 from tests import factories as f
 
@@ -105,3 +110,58 @@ def test_the_service_reuses_known_authors(db, admin_user):
 def test_edit_page_queries_are_bounded(paper_with_text, admin_client_, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         admin_client_.get(reverse("papers:paper-edit", args=[paper_with_text.pk]))
+
+
+BAD = {"doi": "not a doi", "year": 3000, "title": "题" * 501, "authors": "甲\n甲"}
+
+
+def test_the_service_refuses_what_the_upload_preview_refuses(db, admin_user):
+    paper = f.PaperFactory(title="原标题", year=2020)
+    with pytest.raises(ValidationError) as excinfo:
+        paper_update_metadata(paper=paper, user=admin_user, **BAD)
+    assert excinfo.value.message_dict == {
+        "doi": [str(metadata.METADATA_DOI)],
+        "year": [str(metadata.METADATA_YEAR)],
+        "title": [str(metadata.METADATA_TOO_LONG % {"limit": 500})],
+        "authors": [str(metadata.AUTHOR_DUPLICATE % {"name": "甲"})],
+    }
+    paper.refresh_from_db()
+    assert (paper.title, paper.year, paper.doi) == ("原标题", 2020, None)
+
+
+def test_the_upload_preview_refuses_the_same_with_the_same_messages(db, admin_user, monkeypatch):
+    seen = {}
+
+    def clean(changes, *, allowed):
+        try:
+            return metadata.metadata_clean(changes, allowed=allowed)
+        except ValidationError as exc:
+            seen.update(exc.message_dict)
+            raise
+
+    monkeypatch.setattr(uploads, "metadata_clean", clean)
+    upload = Upload.objects.create(
+        batch=uuid.uuid4(),
+        filename="a.txt",
+        format="txt",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=admin_user,
+        state=UploadState.PARSED,
+    )
+    with pytest.raises(ValidationError):
+        uploads.upload_update_preview(upload=upload, user=admin_user, **BAD)
+    paper = f.PaperFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        paper_update_metadata(paper=paper, user=admin_user, **BAD)
+    assert seen == excinfo.value.message_dict
+
+
+def test_both_pages_use_the_one_form(paper_with_text, admin_client_):
+    from papers.forms import PaperMetadataForm
+
+    page = admin_client_.get(reverse("papers:paper-edit", args=[paper_with_text.pk]))
+    assert type(page.context["form"]) is PaperMetadataForm
+    preview = PaperMetadataForm.for_preview({"title": "题", "authors": ["甲", "乙"], "keywords": ["a"]})
+    assert list(preview.fields) == list(metadata.PREVIEW_FIELDS)
+    assert preview.initial["authors"] == "甲\n乙"

@@ -1,6 +1,6 @@
 """The thesaurus services, one module per use case.
 
-- ``editing``: create, update, edit (the form), rename and merge single concepts.
+- ``editing``: create, update, edit (the form; a new label is a rename) and merge single concepts.
 - ``thesaurus``: load the curated thesaurus; find the passages definitions quote.
 - ``candidates``: offer frequent corpus terms as new concepts; accept or dismiss them.
 
@@ -23,7 +23,6 @@ from kb.services.concepts.editing import (
     concept_create,
     concept_edit,
     concept_merge,
-    concept_rename,
     concept_update,
 )
 from kb.services.concepts.thesaurus import THESAURUS_FILE, definition_sources_resolve, thesaurus_load
@@ -43,7 +42,6 @@ __all__ = [
     "concept_create",
     "concept_edit",
     "concept_merge",
-    "concept_rename",
     "concept_update",
     "definition_sources_resolve",
     "thesaurus_load",

@@ -12,6 +12,7 @@ import warnings
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from kb.lib.conceptmatch import fold_term
 from kb.models import Concept
@@ -20,7 +21,7 @@ from kb.services.concepts.editing import CONCEPT_LABEL_TAKEN, concept_create
 from kb.services.mentions import concept_terms
 from papers.models import Passage, PassageKind
 
-CANDIDATE_CLOSED = "该候选词已处理。"
+CANDIDATE_CLOSED = _("该候选词已处理。")
 
 _CANDIDATE_SHAPE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 # Words that score high in any academic text of this kind but name no concept.

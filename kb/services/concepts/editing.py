@@ -1,4 +1,4 @@
-"""Editors' writes on single concepts: create, update, edit (the form), rename, merge.
+"""Editors' writes on single concepts: create, update, edit (the form; a new label is a rename), merge.
 
 Every change to labels or aliases re-detects that concept's mentions, so the
 mentions always reflect the thesaurus. A merge moves mentions, links and claims to
@@ -12,18 +12,21 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from kb.lib.conceptmatch import fold_term
+from kb.lib.usertext import clean_many, clean_text
 from kb.models import Concept, Mention
 from kb.models.concepts import ConceptCandidate
 from kb.search.service import search_index_enqueue, search_index_enqueue_papers
 from kb.services.mentions import concept_terms, mentions_detect_all
+from kb.services.versions import version_take
 
-CONCEPT_LABEL_TAKEN = "已有同名概念：{label}"
-CONCEPT_MERGE_SELF = "不能把概念合并到它自己。"
-CONCEPT_MERGE_MERGED = "该概念已被合并。"
-CONCEPT_BROADER_CYCLE = "上位概念不能是它自己或它的下位概念。"
-CONCEPT_LABEL_REQUIRED = "请填写中文名。"
+CONCEPT_LABEL_TAKEN = _("已有同名概念：{label}")
+CONCEPT_MERGE_SELF = _("不能把概念合并到它自己。")
+CONCEPT_MERGE_MERGED = _("该概念已被合并。")
+CONCEPT_BROADER_CYCLE = _("上位概念不能是它自己或它的下位概念。")
+CONCEPT_LABEL_REQUIRED = _("请填写中文名。")
 
 
 def clean_aliases(aliases, *, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -104,6 +107,8 @@ def concept_create(
     detect: bool = True,
 ) -> Concept:
     """A new concept (its mentions detected at once unless ``detect`` is off)."""
+    label_zh, label_en, group = (clean_text(v, limit="line") for v in (label_zh, label_en, group))
+    aliases, definition = clean_many(aliases or ()), clean_text(definition, limit="definition")
     label_zh = label_zh.strip()
     if not label_zh:
         raise ValidationError(CONCEPT_LABEL_REQUIRED)
@@ -142,9 +147,19 @@ def concept_update(
     broader=False,
     related=None,
     detect: bool = True,
+    version: int | None = None,
 ) -> Concept:
     """Edit a concept. ``broader``: ``False`` leaves it as is; ``None`` or ``[]`` clears it;
-    a concept or several set it."""
+    a concept or several set it. ``version``: the one the edit was based on (``StaleEdit``
+    when another save came first)."""
+    label_zh, label_en, group = (
+        v if v is None else clean_text(v, limit="line") for v in (label_zh, label_en, group)
+    )
+    aliases = None if aliases is None else clean_many(aliases)
+    definition = None if definition is None else clean_text(definition, limit="definition")
+    version_take(concept, version=version)
+    if user is not None:
+        concept._history_user = user
     before = set(map(fold_term, concept_terms(concept)))
     if label_zh is not None:
         label_zh = label_zh.strip()
@@ -176,17 +191,6 @@ def concept_update(
 
 
 @transaction.atomic
-def concept_rename(*, concept: Concept, label_zh: str, label_en: str | None = None, user=None) -> Concept:
-    """Change the preferred label; the old labels become aliases, so nothing stops matching."""
-    old = [concept.label_zh, concept.label_en]
-    new_en = concept.label_en if label_en is None else label_en
-    aliases = [*(concept.aliases or []), *old]
-    return concept_update(
-        concept=concept, user=user, label_zh=label_zh, label_en=new_en, aliases=aliases, detect=True
-    )
-
-
-@transaction.atomic
 def concept_edit(
     *,
     concept: Concept,
@@ -198,6 +202,7 @@ def concept_edit(
     group: str,
     broader: Iterable[Concept],
     related: Iterable[Concept],
+    version: int | None = None,
 ) -> Concept:
     """Save the edit form: every field at once.
 
@@ -216,6 +221,7 @@ def concept_edit(
         group=group,
         broader=broader,
         related=related,
+        version=version,
     )
 
 

@@ -6,17 +6,22 @@ Each decision records the editor as ``creator``; a decided pair is never suggest
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from kb.lib import roles
+from kb.lib.usertext import clean_text
 from kb.models import CrossReference, CrossRefStatus, Relation
+from kb.services.versions import version_take
 from papers.models import Passage
 
-CROSSREF_SAME_PAPER = "交叉引用须连接两篇不同论文的段落。"
-CROSSREF_EXISTS = "这两个段落之间已有相同关系的交叉引用。"
-CROSSREF_NOT_SUGGESTED = "该建议已被处理。"
-CROSSREF_BAD_RELATION = "未知的关系类型。"
+CROSSREF_SAME_PAPER = _("交叉引用须连接两篇不同论文的段落。")
+CROSSREF_EXISTS = _("这两个段落之间已有相同关系的交叉引用。")
+CROSSREF_NOT_SUGGESTED = _("该建议已被处理。")
+CROSSREF_BAD_RELATION = _("未知的关系类型。")
+CROSSREF_NOT_EDITOR = _("只有编辑可以创建交叉引用。")
 
 
 def _check_relation(relation: str) -> None:
@@ -35,8 +40,14 @@ def _check_unique(crossref: CrossReference) -> None:
 
 
 @transaction.atomic
-def crossref_confirm(*, crossref: CrossReference, relation: str, note: str = "", user) -> CrossReference:
-    """Accept a suggestion, giving it a relation type and a note."""
+def crossref_confirm(
+    *, crossref: CrossReference, relation: str, note: str = "", user, version: int | None = None
+) -> CrossReference:
+    """Accept a suggestion, giving it a relation type and a note. ``version``: the one the
+    decision was based on (``StaleEdit`` when another editor decided first)."""
+    note = clean_text(note, limit="note")
+    version_take(crossref, version=version)
+    crossref.refresh_from_db(fields=["status"])
     if crossref.status != CrossRefStatus.SUGGESTED:
         raise ValidationError(CROSSREF_NOT_SUGGESTED)
     _check_relation(relation)
@@ -51,8 +62,10 @@ def crossref_confirm(*, crossref: CrossReference, relation: str, note: str = "",
 
 
 @transaction.atomic
-def crossref_reject(*, crossref: CrossReference, user) -> CrossReference:
+def crossref_reject(*, crossref: CrossReference, user, version: int | None = None) -> CrossReference:
     """Turn a suggestion down; the row stays, so the pair is never suggested again."""
+    version_take(crossref, version=version)
+    crossref.refresh_from_db(fields=["status"])
     if crossref.status != CrossRefStatus.SUGGESTED:
         raise ValidationError(CROSSREF_NOT_SUGGESTED)
     crossref.status = CrossRefStatus.REJECTED
@@ -66,7 +79,10 @@ def crossref_reject(*, crossref: CrossReference, user) -> CrossReference:
 def crossref_create(
     *, source: Passage, target: Passage, relation: str, note: str = "", user
 ) -> CrossReference:
-    """An editor links two passages of different papers by hand (confirmed at once)."""
+    """An editor links two passages of different papers by hand (confirmed at once): the reader's
+    cross-reference tool."""
+    if not roles.is_editor(user):
+        raise PermissionDenied(CROSSREF_NOT_EDITOR)
     if source.paper_id == target.paper_id:
         raise ValidationError(CROSSREF_SAME_PAPER)
     _check_relation(relation)
@@ -82,7 +98,7 @@ def crossref_create(
         source_passage=source,
         target_passage=target,
         relation=relation,
-        note=note.strip(),
+        note=clean_text(note, limit="note").strip(),
         status=CrossRefStatus.CONFIRMED,
         creator=user,
     )

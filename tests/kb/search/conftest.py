@@ -14,7 +14,9 @@ from tests import factories as f
 def search_settings(settings, tmp_path):
     settings.KB_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
     settings.KB_SEARCH_THESAURUS_TTL = 0
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
     dictionary.thesaurus_changed()
     yield settings
     forget_index(settings.KB_SEARCH_INDEX_DIR)

@@ -105,7 +105,11 @@ def test_concepts_their_mentions_and_merges_reach_the_index(paper, editor, schol
     mention = Mention.objects.get(concept=supervision, passage=first)
     committed(lambda: mention_services.mention_reject(mention=mention, user=editor))
     assert ("passage", first.pk) not in keys("concept:监管工具", scholar)
-    committed(lambda: mention_services.mention_restore(mention=mention, user=editor))
+    committed(
+        lambda: mention_services.mention_create(
+            passage=first, concept=supervision, start=mention.start, end=mention.end, user=editor
+        )
+    )
     assert ("passage", first.pk) in keys("concept:监管工具", scholar)
 
     governance = committed(lambda: concept_services.concept_create(label_zh="治理手段", user=editor))

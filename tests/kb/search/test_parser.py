@@ -81,3 +81,39 @@ def test_long_input_is_truncated():
 @given(st.text(max_size=300))
 def test_never_raises(raw):
     parse(raw)
+
+
+@pytest.mark.parametrize("raw", ["数字鸿沟 AND 城乡", "数字鸿沟 并且 城乡", "AND 数字鸿沟 城乡 AND"])
+def test_explicit_and_is_the_implicit_and(raw):
+    assert parse(raw).clauses == (Clause((Term("数字鸿沟"),)), Clause((Term("城乡"),)))
+
+
+@pytest.mark.parametrize("raw", ["治理 OR 管理", "治理 或者 管理"])
+def test_or_in_both_languages(raw):
+    assert parse(raw).clauses == (Clause((Term("治理"), Term("管理"))),)
+
+
+@pytest.mark.parametrize("raw", ["数字鸿沟 NOT 乡村", "数字鸿沟 不含 乡村", "数字鸿沟 -乡村"])
+def test_not_in_both_languages(raw):
+    assert parse(raw).clauses == (Clause((Term("数字鸿沟"),)), Clause((Term("乡村"),), negated=True))
+
+
+def test_not_applies_to_a_filter_and_binds_one_word():
+    parsed = parse("数字 NOT kind:footnote 城乡")
+    assert parsed.filters == (Filter("kind", "footnote", negated=True),)
+    assert parsed.clauses == (Clause((Term("数字"),)), Clause((Term("城乡"),)))
+
+
+def test_operators_in_quotes_or_lower_case_are_words():
+    assert parse('"AND" and').clauses == (Clause((Term("AND", phrase=True),)), Clause((Term("and"),)))
+
+
+def test_or_after_not_does_not_join_the_exclusion():
+    assert parse("NOT 乡村 OR 城市").clauses == (
+        Clause((Term("乡村"),), negated=True),
+        Clause((Term("城市"),)),
+    )
+
+
+def test_not_at_the_end_is_dropped():
+    assert parse("数字 NOT").clauses == (Clause((Term("数字"),)),)

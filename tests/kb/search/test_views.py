@@ -1,4 +1,4 @@
-"""The search page, its fragment and the JSON endpoint, for every persona, with a query-count bound."""
+"""The search page and the JSON endpoint, for every persona, with a query-count bound."""
 
 import pytest
 from django.urls import reverse
@@ -42,12 +42,6 @@ def test_json_endpoint_gives_a_concepts_slug(db, reindex, scholar_client):
     reindex()
     data = scholar_client.get(reverse("kb:search-api"), {"q": "测试概念甲 type:concept"}).json()
     assert [(h["type"], h["slug"], h["order"]) for h in data["hits"]] == [("concept", concept.slug, None)]
-
-
-def test_fragment_for_htmx(indexed, scholar_client):
-    response = scholar_client.get(reverse("kb:search"), {"q": "数字鸿沟"}, headers={"HX-Request": "true"})
-    assert response.status_code == 200
-    assert "<html" not in response.content.decode()
 
 
 @pytest.mark.parametrize("q", ['"', "-", "OR", "！？。", "a" * 10000, "year:abc (x) [y] {z} ^~*?\\ AND NOT"])
