@@ -19,7 +19,8 @@ AFFILIATION_RE = re.compile(
 _INSTITUTION = re.compile(r"大学|学院|研究院|研究所|党校|科学院|University|Institute|College|School|Academy")
 _POSTCODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
-_MARKERS = re.compile(r"[\d*∗†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+# affiliation numbers and note marks; a private-use glyph is a note mark drawn from a symbol font
+_MARKERS = re.compile(r"[\d*∗†‡§¹²³⁴⁵⁶⁷⁸⁹⁰\ue000-\uf8ff]+")
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff·•]{2,8}$")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’\-.]*(?:\s+[A-Z][A-Za-z'’\-.]*){1,3}$")
 _SPLIT_AUTHORS = re.compile(r"\s*[,，、;；]\s*|\s{2,}|\u3000+")
@@ -27,7 +28,8 @@ _SPLIT_AUTHORS = re.compile(r"\s*[,，、;；]\s*|\s{2,}|\u3000+")
 _BYLINE = re.compile(
     r"^(?:[□■◎●▲◆◇○]\s*|(?:文|撰文)\s*[／/｜|]\s*|(?:本报记者|记者|通讯员|作者)\s*[:：]?\s*(?=\S))"
 )
-_NUMBERED = re.compile(r"(?:^|[;；]\s*)(\d{1,2})\s*[.．、]\s*")
+# 1.北京大学…；2.清华大学… (one line), or one numbered line each, joined by a space
+_NUMBERED = re.compile(r"(?:^|[;；]\s*|\s+)(\d{1,2})\s*[.．、]\s*(?=\D)")
 
 
 def looks_like_affiliation(text: str) -> bool:
@@ -38,13 +40,14 @@ def looks_like_affiliation(text: str) -> bool:
 def split_authors(text: str) -> list[str]:
     """Names from an author line, or [] when the line is not one."""
     text = _BYLINE.sub("", text)
+    if re.search(r"[\u4e00-\u9fff]\d+[\u4e00-\u9fff]", text):
+        return []  # 第37卷, 2017年第2期: a number inside words, not marks after names
     text = re.sub(r"[（(][^）)]*[）)]", "", text)
     text = _MARKERS.sub(" ", text).strip(" ,，")
     if not text or len(text) > 80:
         return []
     names: list[str] = []
-    for piece in filter(None, _SPLIT_AUTHORS.split(text)):
-        piece = piece.strip()
+    for piece in _join_single_characters([p.strip() for p in _SPLIT_AUTHORS.split(text) if p.strip()]):
         if han_count(piece):
             parts = _spaced_names(piece.split())
             for part in parts:
@@ -56,6 +59,23 @@ def split_authors(text: str) -> list[str]:
         else:
             return []
     return names
+
+
+def _join_single_characters(pieces: list[str]) -> list[str]:
+    """``狄　嘉　孙朋飞``: a two-character name spread over a wide gap comes back whole (狄嘉, 孙朋飞)."""
+    out: list[str] = []
+    run = ""
+    for piece in pieces:
+        if len(piece) == 1 and han_count(piece):
+            run += piece
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(piece)
+    if run:
+        out.append(run)
+    return out
 
 
 def _spaced_names(tokens: list[str]) -> list[str]:
@@ -87,7 +107,8 @@ def author_marks(text: str, names: list[str]) -> list[list[str]]:
         if match is None:
             marks.append([])
             continue
-        tail = re.match(r"[\d,，、\s*∗]*", text[match.end() :]).group(0)
+        found = re.match(r"[\d,，、\s*∗]*", text[match.end() :])
+        tail = found.group(0) if found else ""
         marks.append(re.findall(r"\d{1,2}", tail))
         cursor = match.end() + len(tail)
     return marks

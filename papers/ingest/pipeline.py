@@ -16,16 +16,20 @@ from papers.ingest.assemble import Block, assemble
 from papers.ingest.authors import affiliations_by_author
 from papers.ingest.authoryear import author_year_citations, reference_index
 from papers.ingest.cleaning import (
-    find_doi,
     find_furniture,
     measure,
     merge_word_lines,
     normalise,
     remove_known,
 )
+from papers.ingest.cover import Cover, find_cover, institution_in
+from papers.ingest.docmeta import cover_metadata, declared_metadata, opens_with, own_doi, restore_labels
 from papers.ingest.frontmatter import (
+    extend_abstracts,
     find_venue,
     first_body_line,
+    front_year,
+    join_keyword_lines,
     parse_english_front,
     parse_front,
     split_keywords,
@@ -33,9 +37,11 @@ from papers.ingest.frontmatter import (
 )
 from papers.ingest.furniture import repeats_title
 from papers.ingest.lines import Line
+from papers.ingest.markdown import front_fields
+from papers.ingest.ocr import mean_conf
 from papers.ingest.readers import read
 from papers.ingest.references import (
-    FootnoteRef,
+    Notes,
     bracket_citations,
     circled_citations,
     parse_reference,
@@ -50,11 +56,11 @@ from papers.ingest.structure import (
 )
 from papers.ingest.types import (
     AuthorInfo,
-    FootnoteInfo,
     IngestError,
     ParsedPaper,
     PassageInfo,
     ReadOptions,
+    RemovedLine,
     SectionInfo,
     SourceInfo,
     WarningInfo,
@@ -128,15 +134,25 @@ def parse_bytes(
 
 def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
     """The clean, structure and metadata stages over the reader's lines."""
+    pages = list(getattr(lines, "pages", []))  # a PDF reader's PdfLines carry each page's PageInfo
+    declared = front_fields(getattr(lines, "front", {}))  # a Markdown file's YAML/TOML front matter
+    paged = any(line.page is not None for line in lines)  # text and Markdown have no pages
     lines = merge_word_lines(lines)
     for i, line in enumerate(lines):
         line.index = i
     measure(lines)
-    paper = ParsedPaper(source=source, doi=find_doi(lines))
+    paper = ParsedPaper(source=source, doi=own_doi(lines), page_info=pages)
     removed = find_furniture(lines, doi=paper.doi)
+    restore_labels(lines, removed)
     kept = [line for line in lines if line.index not in removed]
+    cover = find_cover(kept)  # cover, declaration and contents pages: out of the body, fields kept
+    removed.update(cover.removed)
+    kept = [line for line in kept if line.index not in cover.taken]
     start = first_body_line(kept)
-    page_one = [line for line in kept if line.page == 1 and line.x0 is not None][:40]
+    if declared["title"] and not opens_with(kept, str(declared["title"])):
+        start = 0  # the front matter names the title: the first lines are body, not a title block
+    first_page = next((line.page for line in kept if line.x0 is not None), 1)  # the first content page
+    page_one = [line for line in kept if line.page == first_page and line.x0 is not None][:40]
     front = parse_front(kept[:start], all_sizes=page_one)
     header = _running_head_in_title(front)
     if header is not None:  # page one's running head ran into the title block: drop it and read again
@@ -151,11 +167,15 @@ def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
     removed.update(extra)
     kept = [line for line in kept if line.index not in extra]
     tag_english_front(kept, start)
-    blocks = assemble(kept[start:], removed=set(removed))
+    blocks = join_keyword_lines(extend_abstracts(assemble(kept[start:], removed=set(removed))))
 
+    for row in cover.groups:
+        paper.passages.append(
+            PassageInfo(kind="metadata", text=normalise(" ".join(ln.text for ln in row)), page=row[0].page)
+        )
     for role, role_lines in front.roles:
-        if role == "authors":
-            text = " ".join(front.authors)
+        if role == "authors":  # the line as printed: its separators and affiliation marks are text too
+            text = normalise(" ".join(ln.text for ln in role_lines))
         else:
             text = normalise(
                 " ".join(ln.text for ln in role_lines) if role == "affiliation" else _joined(role_lines)
@@ -163,7 +183,17 @@ def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
         paper.passages.append(PassageInfo(kind="metadata", text=text, page=role_lines[0].page or 1))
     paper.title, paper.subtitle = normalise(front.title), normalise(front.subtitle)
     _add_blocks(paper, blocks)
-    _metadata(paper, front, blocks, [lines[i].text for i in sorted(removed)])
+    _metadata(paper, front, blocks, [lines[i].text for i in sorted(removed)], cover, declared)
+    paper.removed = [
+        RemovedLine(lines[i].text, reason, lines[i].page) for i, reason in sorted(removed.items())
+    ]
+    if not paged:  # pages guessed for footnote grouping are no page numbers to show
+        for passage in paper.passages:
+            passage.page = None
+        for note in paper.footnotes:
+            note.page = None
+        for gone in paper.removed:
+            gone.page = None
     return paper
 
 
@@ -189,7 +219,7 @@ def _joined(lines: list[Line]) -> str:
 def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
     styles: list[str] = []
     section: int | None = None
-    notes: list[FootnoteRef] = []
+    notes = Notes(refs=[], by_number={})
     groups: list[tuple[int, int]] = []
     refs_by_marker: dict[str, int] = {}
     placed: list[tuple[Block, int]] = []
@@ -209,19 +239,28 @@ def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
             # A paragraph that is nothing but a link (a licence's URL under its statement) is
             # front matter; a link that wrapped onto its own line was joined to its paragraph.
             block.kind = "metadata"
-        paper.passages.append(PassageInfo(kind=block.kind, text=text, section=section, page=block.page))
+        paper.passages.append(
+            PassageInfo(
+                kind=block.kind, text=text, section=section, page=block.page, ocr_conf=mean_conf(block.lines)
+            )
+        )
         placed.append((block, index))
         if block.kind == "footnote":
             if last_kind not in ("footnote", "caption", "metadata") or not groups:
                 groups.append((block.first_index, block.lines[-1].index))
             groups[-1] = (groups[-1][0], block.lines[-1].index)
-            body = re.sub(r"^\S\s*", "", text)
-            paper.footnotes.append(FootnoteInfo(marker=text[0], text=body, page=block.page, passage=index))
-            notes.append(
-                FootnoteRef(text[0], len(paper.footnotes) - 1, block.first_index, block.page, len(groups) - 1)
+            endnote = block.role == "endnote"  # an entry of a 注释 list: a reference too when it cites a work
+            notes.add(
+                paper,
+                text,
+                index=index,
+                page=block.page,
+                first=block.first_index,
+                group=len(groups) - 1,
+                endnote=endnote,
             )
         elif block.kind == "reference":
-            ref = parse_reference(text)
+            ref = parse_reference(text, style=block.role or None)  # role: the list's numbering style
             ref.passage = index
             paper.references.append(ref)
             if ref.marker:
@@ -232,6 +271,12 @@ def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
             last_kind = "footnote"
     for level, sec in zip(assign_levels(styles), paper.sections, strict=True):
         sec.level = level
+    if not paper.references:  # endnotes only, or a footnote-only citation style: the notes that cite works
+        paper.references = notes.references(paper.footnotes)
+    # [n] markers point at the reference list, or at notes numbered [n] or 〔n〕 when there is no numbered list
+    numbered, numbered_kind = (
+        (notes.by_number, "footnote") if not refs_by_marker else (refs_by_marker, "reference")
+    )
     by_author_year = reference_index(paper.references)
     for block, index in placed:
         if block.kind in ("paragraph", "heading", "abstract", "caption", "footnote"):
@@ -239,9 +284,9 @@ def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
             paper.citations += author_year_citations(text, index, by_author_year)
         if block.kind in ("paragraph", "heading", "abstract", "caption"):
             text = paper.passages[index].text
-            paper.citations += bracket_citations(text, index, refs_by_marker)
+            paper.citations += bracket_citations(text, index, numbered, numbered_kind)
             paper.citations += superscript_citations(text, index, refs_by_marker)
-            paper.citations += circled_citations(text, index, block.marks, notes, groups)
+            paper.citations += circled_citations(text, index, block.marks, notes.refs, groups)
 
 
 _BARE_LINK = re.compile(r"\s*https?://\S+\s*")
@@ -251,7 +296,14 @@ def _strip_label(text: str, label) -> str:
     return label.sub("", text, count=1).strip()
 
 
-def _metadata(paper: ParsedPaper, front, blocks: list[Block], header_lines: list[str]) -> None:
+def _metadata(
+    paper: ParsedPaper,
+    front,
+    blocks: list[Block],
+    header_lines: list[str],
+    cover: Cover | None = None,
+    declared: dict | None = None,
+) -> None:
     def texts(role: str) -> list[str]:
         return [normalise(b.text) for b in blocks if b.role == role]
 
@@ -283,6 +335,18 @@ def _metadata(paper: ParsedPaper, front, blocks: list[Block], header_lines: list
     paper.venue, paper.year = venue.venue, venue.year
     paper.volume, paper.issue, paper.pages = venue.volume, venue.issue, venue.pages
 
+    if paper.year is None:
+        paper.year = front_year(front)
+    if front.series and re.search(r"(?i)preprint|预印本", front.series):
+        paper.doc_type = "preprint"
+    elif front.series:
+        paper.doc_type = "report"  # a course, working or research report
+    if cover is not None:
+        if cover.thesis and not cover.institution:
+            cover.institution = institution_in(header_lines)
+        cover_metadata(paper, cover)
+    if declared:
+        declared_metadata(paper, declared)
     if not paper.title:
         if paper.title_en:
             paper.warn("no_cn_title", WARN_NO_CN_TITLE)
@@ -293,9 +357,14 @@ def _metadata(paper: ParsedPaper, front, blocks: list[Block], header_lines: list
     unlinked = sum(1 for c in paper.citations if len(c.marker) == 1 and c.target is None)
     if unlinked:
         paper.warn("unlinked_notes", WARN_UNLINKED_NOTES, n=unlinked)
-    numbered = sum(1 for c in paper.citations if len(c.marker) > 1)
+    numbered = sum(1 for c in paper.citations if len(c.marker) > 1 and c.target_kind != "footnote")
     if numbered and not paper.references:
         paper.warn("no_references", WARN_NO_REFERENCES, n=numbered)
-    raw = sum(1 for r in paper.references if not r.title)
+    # notes that cite works are references too, but a note is free text: only list entries should parse
+    raw = sum(
+        1
+        for r in paper.references
+        if not r.title and (r.passage is None or paper.passages[r.passage].kind != "footnote")
+    )
     if raw:
         paper.warn("raw_references", WARN_RAW_REFERENCES, n=raw)

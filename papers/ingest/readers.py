@@ -8,8 +8,6 @@ message says what is wrong with the file, for the admin to read.
 
 from __future__ import annotations
 
-import re
-
 from papers.ingest.lines import Line, han_count
 from papers.ingest.types import IngestError, ReadOptions
 
@@ -17,9 +15,6 @@ ERR_EMPTY = "{name}: the file is empty"
 ERR_BINARY = "{name}: this is not a text file (it contains binary data)"
 ERR_UNDECODABLE = "{name}: the text encoding could not be recognised (tried UTF-8, GB18030/GBK and others)"
 ERR_MOJIBAKE = "{name}: the text is garbled (mojibake); it was probably saved with a wrong encoding"
-
-_MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))")
-_MD_INLINE = re.compile(r"(\*\*|__|`)")
 
 
 def decode_text(data: bytes, *, name: str) -> str:
@@ -78,20 +73,14 @@ def text_lines(text: str) -> list[Line]:
 
 
 def markdown_lines(text: str) -> list[Line]:
-    """Markdown: drop heading/quote/list markup; a ``#`` heading is tagged as a heading."""
-    lines = []
-    for line in text_lines(text):
-        heading = line.text.startswith("#")
-        line.text = _MD_INLINE.sub("", _MD_MARKUP.sub("", line.text)).strip()
-        if heading:
-            line.tags.add("md-heading")
-        if line.text:
-            line.index = len(lines)
-            lines.append(line)
-    return lines
+    """Markdown: front matter, markup, shortcodes, links and tables (``papers.ingest.markdown``)."""
+    from papers.ingest.markdown import markdown_lines as read_markdown
+
+    return read_markdown(text, split=text_lines)
 
 
 def read(data: bytes, *, fmt: str, name: str, options: ReadOptions | None = None) -> list[Line]:
+    lines: list[Line]
     if fmt == "pdf":
         from papers.ingest.pdf import pdf_lines
 

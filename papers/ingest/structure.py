@@ -35,7 +35,9 @@ REFERENCES_HEADING = re.compile(
     r"^[［【\[]?\s*(?:参\s*考\s*文\s*献|References|Bibliography)\s*[］】\]]?[:：]?$", re.I
 )
 
-ABSTRACT_LABEL = re.compile(r"^[［【\[〔]?\s*(?:摘\s*要|内容提要|内容摘要|提\s*要)\s*[］】\]〕]?\s*[:：]?\s*")
+ABSTRACT_LABEL = re.compile(
+    r"^[［【\[〔]?\s*(?:(?:中\s*文\s*)?摘\s*要|内容提要|内容摘要|提\s*要)\s*[］】\]〕]?\s*[:：]?\s*"
+)
 KEYWORDS_LABEL = re.compile(r"^[［【\[〔]?\s*关\s*键\s*[词字]\s*[］】\]〕]?\s*[:：]?\s*")
 ABSTRACT_EN_LABEL = re.compile(r"^(?:Abstract|ABSTRACT|Summary)\b\s*[:：.]?\s*")
 KEYWORDS_EN_LABEL = re.compile(r"^(?:Key\s*words|KEYWORDS|KEY WORDS)\s*(?:[:：]|$|\s+(?=[A-Z]))", re.I)
@@ -44,8 +46,8 @@ KEYWORDS_EN_LABEL = re.compile(r"^(?:Key\s*words|KEYWORDS|KEY WORDS)\s*(?:[:：]
 # followed by a colon, a space or the line end (``摘 要：``, ``关键词 数字治理``).
 _LABEL_KW = re.compile(r"^(?:[［【\[〔]\s*关\s*键\s*[词字]\s*[］】\]〕]|关\s*键\s*[词字]\s*(?:[:：]|\s|$))")
 _LABEL_ABS = re.compile(
-    r"^(?:[［【\[〔]\s*(?:摘\s*要|内容提要|内容摘要|提\s*要)\s*[］】\]〕]"
-    r"|(?:摘\s*要|内容提要|内容摘要|提\s*要)\s*(?:[:：]|$|\s(?=\S)))"
+    r"^(?:[［【\[〔]\s*(?:(?:中\s*文\s*)?摘\s*要|内容提要|内容摘要|提\s*要)\s*[］】\]〕]"
+    r"|(?:(?:中\s*文\s*)?摘\s*要|内容提要|内容摘要|提\s*要)\s*(?:[:：]|$|\s(?=\S)))"
 )
 _LABEL_ABS_EN = re.compile(r"^(?:Abstract|ABSTRACT)\s*(?:[:：.]|$|\s+(?=[A-Z]))")
 FOOTNOTE_START = re.compile(rf"^[{CIRCLED}]\s*(?=[^\s，。、；：）)\]］]|$)")
@@ -87,8 +89,11 @@ def numbering(text: str) -> tuple[str, str, str] | None:
             number = re.sub(r"\s+", "", match.group(0))
             if style == "dotted":
                 style = f"arabic-{number.rstrip('.').count('.') + 1}"
-            elif style in ("arabic", "arabic-space"):
+            elif style == "arabic":
                 style = "arabic-1"
+            elif style == "arabic-space":
+                # ``1 引言`` and ``1. 等权法`` in one paper are two levels (a chapter, a list item)
+                style = "arabic-bare"
             return style, number, text[match.end() :].strip()
     return None
 
@@ -155,8 +160,16 @@ def assign_levels(styles: list[str]) -> list[int]:
         if style != "special" and style not in order:
             order.append(style)
     # dotted depths stay below their parents even when a deeper one shows up first
+    # ``1 绪论`` over ``1.1`` is the chain's top; a ``1.`` list beside it goes below the deepest
+    bare = "arabic-bare" in order
+
+    def depth(style: str) -> float:
+        if style == "arabic-bare":
+            return 1
+        return 99 if bare and style == "arabic-1" else int(style[7:])
+
     arabic = sorted(
-        (s for s in order if s.startswith("arabic-") and s[7:].isdigit()), key=lambda s: int(s[7:])
+        (s for s in order if s.startswith("arabic-") and (s[7:].isdigit() or s == "arabic-bare")), key=depth
     )
     positions = [i for i, s in enumerate(order) if s in arabic]
     for pos, style in zip(positions, arabic, strict=True):

@@ -52,7 +52,7 @@ def find_venue(
     for text in meta_lines + header_lines:
         match = _REPRINT.search(text) or _NEWSPAPER.search(text) or _CN_ISSUE.search(text)
         if match and not found.venue:
-            found.venue = match.group("venue")
+            found.venue = match.group("venue").rstrip("（(")  # 国际政治科学(2025年第1期)
             if match.group("year"):
                 found.year = int(match.group("year"))
             if "issue" in match.groupdict() and match.group("issue"):
@@ -108,4 +108,13 @@ def _standalone_name(header_lines: list[str], title: str, authors: list[str]) ->
             if compact_title and (compact_title.startswith(piece) or piece in compact_title):
                 continue
             names[piece] += 1
-    return names.most_common(1)[0][0] if names else ""
+    # a journal's running head repeats page after page; a table's heading repeated once does not
+    best = names.most_common(1)
+    if not best:
+        return ""
+    name, count = best[0]
+    return name if count >= 3 or _JOURNAL_WORD.search(name) else ""
+
+
+# the last word of most journal names: such a name counts even when printed once
+_JOURNAL_WORD = re.compile(r"(?:研究|评论|学报|科学|论坛|杂志|月刊|季刊|学刊|论丛|前沿|探索|世界|政务|管理|经济)[)）]?$")
