@@ -1,10 +1,13 @@
-"""Assembly: body lines become blocks (paragraph, heading, abstract, caption, footnote, reference, metadata).
+"""Assembly: body lines become blocks (paragraph, heading, abstract, caption, footnote, reference, metadata,
+and the table, figure and formula blocks that ``tables`` finds).
 
 A paragraph ends where its last line ends a sentence *and* stops short of the
 line width (text sources), or where the PDF shows a short last line or an
 indented next line. Footnotes, captions and removed headers that interrupt a
 paragraph at a page break do not end it: the paragraph resumes on the next
-body line, so a sentence cut by a page break comes out whole.
+body line, so a sentence cut by a page break comes out whole. A table or figure
+placed on a PDF page (a float) does not end the paragraph around it either; a formula,
+or a table in a text or Markdown source, does.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import re
 from dataclasses import dataclass, field
 
 from papers.ingest.lines import CIRCLED, Line, ends_sentence, han_count, join_text
+from papers.ingest.listmarks import page_notes
+from papers.ingest.reflist import Entry, RefList, find_lists
 from papers.ingest.structure import Heading, classify, heading_of, numbering, special_title
+from papers.ingest.tables import block_groups, block_text
 
-REF_START = re.compile(r"^\s*(?:[\[［]\s*\d{1,3}\s*[\]］]|\d{1,3}\s*[.．、]\s*(?=\S))")
 _LABEL_ONLY = re.compile(
     r"^[［【\[]?\s*(?:摘\s*要|内容提要|提\s*要|关\s*键\s*[词字]|Abstract|ABSTRACT|Key\s*words|KEYWORDS)\s*[］】\]]?\s*[:：.]?$",
     re.I,
@@ -24,7 +29,7 @@ _LABEL_ONLY = re.compile(
 
 @dataclass
 class Block:
-    kind: str  # paragraph, heading, abstract, caption, footnote, reference, metadata
+    kind: str  # paragraph, heading, abstract, caption, footnote, reference, metadata, table, figure, formula
     text: str = ""
     lines: list[Line] = field(default_factory=list)
     marks: list[int] = field(default_factory=list)  # source line index of each circled marker, in order
@@ -77,14 +82,36 @@ def _runs_on(line: Line) -> bool:
     return full and bool(_OPEN_END.search(line.text))
 
 
-def _ends_entry(last: Line, line: Line) -> bool:
-    """Unnumbered reference list: an entry ends with a full stop on a line that stops short."""
-    if not re.search(r"[.。．]$", last.text):
-        return False
-    short = last.short if last.x0 is not None else last.fill < 0.9
-    return bool(short) or bool(
-        re.match(r"^(?:[\u4e00-\u9fff]{2,4}[,，.．]|[A-Z][a-z]+,? [A-Z]{1,3}[,.])", line.text)
-    )
+def _entry_block(ref_list: RefList, entry: Entry) -> Block:
+    """An endnote, or a reference whose role names its list's numbering style (for the parser)."""
+    return Block("footnote", role="endnote") if entry.note else Block("reference", role=ref_list.style)
+
+
+def _list_line(
+    blocks: list[Block], claim: tuple[str, RefList, Entry | None], line: Line, entries: dict[int, Block]
+) -> None:
+    """A line of a reference or endnote list (see ``reflist``): its heading, a sub-list heading or an entry."""
+    role, ref_list, entry = claim
+    if role == "running":  # the list's title repeated at a page top: furniture the earlier stage left
+        blocks.append(Block("metadata", role="running-head"))
+        blocks[-1].add(line)
+        return
+    if role != "entry" or entry is None:
+        title = ref_list.title if role == "heading" else special_title(line.text)
+        carried = [e for e in ref_list.entries if e.first_text] if role == "heading" else []
+        blocks.append(Block("heading", heading=Heading("special", "", title)))
+        rest = carried[0].first_text if carried else ""
+        blocks[-1].add(line, line.text[: len(line.text) - len(rest)].rstrip() if rest else None)
+        for first in carried:  # the first entry run onto the heading line
+            entries[id(first)] = _entry_block(ref_list, first)
+            blocks.append(entries[id(first)])
+            entries[id(first)].add(line, first.first_text)
+        return
+    block = entries.get(id(entry))
+    if block is None:
+        block = entries[id(entry)] = _entry_block(ref_list, entry)
+        blocks.append(block)
+    block.add(line)
 
 
 def _continues_footnote(note: Block, line: Line) -> bool:
@@ -115,8 +142,29 @@ def _infer_pages(lines: list[Line], kinds: list[str], removed: set[int]) -> None
         since += 1
 
 
-def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
+def _kinds(lines: list[Line]) -> list[str]:
     kinds = [classify(line) for line in lines]
+    for i, line in enumerate(lines):
+        # a caption region of the layout model never becomes a heading or a paragraph
+        if line.label.endswith("_caption") and kinds[i] == "body":
+            kinds[i] = "caption"
+    return kinds
+
+
+def _float_block(lines: list[Line], kind: str) -> Block:
+    block = Block(kind, text=block_text(lines), lines=lines)
+    block.marks = [line.index for line in lines for ch in line.text if ch in CIRCLED]
+    return block
+
+
+def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
+    kinds = _kinds(lines)
+    groups = block_groups(lines, kinds)
+    for i in groups:
+        kinds[i] = "block"
+    claims = {pos: claim for ref_list in find_lists(lines, kinds) for pos, claim in ref_list.claims().items()}
+    for i, kind in page_notes(lines, kinds, claims).items():  # notes numbered 〔1〕, [1] or 1 at a page foot
+        kinds[i] = kind
     note: Block | None = None
     for i, line in enumerate(lines):  # footnote continuation lines, needed before page inference
         if kinds[i] == "footnote":
@@ -141,9 +189,22 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
     note = None
     label_block: Block | None = None
     meta_open: Block | None = None  # a metadata line that runs on to the next line
-    ref_numbered = False
+    entry_blocks: dict[int, Block] = {}
+    emitted: set[int] = set()
     for i, line in enumerate(lines):
         kind = kinds[i]
+        if kind == "block":
+            group = groups[i]
+            if id(group) not in emitted:
+                emitted.add(id(group))
+                blocks.append(_float_block([lines[p] for p in group.members], group.kind))
+                if group.kind == "formula" or line.box is None:  # in the flow of the text
+                    para_open = False
+            continue
+        if i in claims:
+            _list_line(blocks, claims[i], line, entry_blocks)
+            para, para_open, mode, label_block, meta_open = None, False, "", None, None
+            continue
         if "en-front" in line.tags:
             blocks.append(Block("metadata", role="en-front"))
             blocks[-1].add(line)
@@ -202,7 +263,7 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
             para_open = False
             blocks.append(Block("heading", heading=Heading("special", "", special_title(line.text))))
             blocks[-1].add(line)
-            mode, para = "references", None
+            mode, para = "", None
             continue
 
         # a body line
@@ -232,13 +293,7 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
         label_block = None
         after_break = para is None or not para_open or ends_sentence(para.lines[-1].text)
         nxt = body_after[i]
-        heading = (
-            heading_of(line, after_break=after_break, next_fill=nxt.fill if nxt else 1.0)
-            if mode != "references" or REF_START.match(line.text) is None
-            else None
-        )
-        if heading is not None and mode == "references" and heading.style != "special":
-            heading = None if REF_START.match(line.text) else heading
+        heading = heading_of(line, after_break=after_break, next_fill=nxt.fill if nxt else 1.0)
         if heading is not None:
             head_text = (
                 line.text[: len(line.text) - len(heading.rest)].rstrip() if heading.rest else line.text
@@ -251,14 +306,6 @@ def assemble(lines: list[Line], *, removed: set[int]) -> list[Block]:
                 para.add(line, heading.rest)
                 blocks.append(para)
                 para_open = not ends_paragraph(line, body_after[i])
-            continue
-        if mode == "references":
-            numbered = REF_START.match(line.text) is not None
-            ref_numbered = ref_numbered or (numbered and para is None)
-            if para is None or numbered or (not ref_numbered and _ends_entry(para.lines[-1], line)):
-                para = Block("reference")
-                blocks.append(para)
-            para.add(line)
             continue
         if mode == "abstract_en" and han_count(line.text) >= 2:
             mode = ""
