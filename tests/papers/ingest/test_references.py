@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from papers.ingest.references import FootnoteRef, bracket_citations, circled_citations, parse_reference
+from papers.ingest.references import (
+    FootnoteRef,
+    bracket_citations,
+    circled_citations,
+    is_citation,
+    parse_reference,
+)
 
 
 def test_gbt7714_journal_article():
@@ -47,3 +53,70 @@ def test_circled_markers_link_to_the_footnote_block_closing_their_page():
     assert (first[0].target, second[0].target) == (0, 1)
     missing = circled_citations("戊②", 2, [7], notes, groups)
     assert missing[0].target is None
+
+
+def test_gbt_author_date_with_full_width_punctuation():
+    ref = parse_reference("边燕杰、肖阳．2014．中英居民主观幸福感比较研究［J］．社会学研究（2）：22－42．")
+    assert (ref.authors, ref.year, ref.type_code) == (["边燕杰", "肖阳"], 2014, "J")
+    assert (ref.title, ref.container) == ("中英居民主观幸福感比较研究", "社会学研究")
+
+
+def test_author_date_whose_type_code_was_lost_in_extraction():
+    ref = parse_reference("蔡禾．2014．劳动自评、自主性与劳动者的幸福感［犑］．社会学评论（4）：3－13．")
+    assert (ref.authors, ref.year, ref.title, ref.container) == (
+        ["蔡禾"],
+        2014,
+        "劳动自评、自主性与劳动者的幸福感",
+        "社会学评论",
+    )
+
+
+def test_shijie_jingji_and_chinese_note_citations():
+    house = parse_reference(
+        "曹春方、马连福、沈小秀（2014）：《财政压力、晋升压力与地方国企过度投资》，《经济学（季刊）》第4期。"
+    )
+    assert (house.authors, house.year) == (["曹春方", "马连福", "沈小秀"], 2014)
+    assert (house.title, house.container) == ("财政压力、晋升压力与地方国企过度投资", "经济学（季刊）")
+    note = parse_reference(
+        "③参见吴清军、李贞：《分享经济下的劳动控制与工作自主性》，《社会学研究》2018年第4期。"
+    )
+    assert (note.marker, note.authors, note.year) == ("③", ["吴清军", "李贞"], 2018)
+    assert (note.title, note.container) == ("分享经济下的劳动控制与工作自主性", "社会学研究")
+    book = parse_reference("李强：《社会分层与共同富裕》，北京：社会科学文献出版社，2022年，第35页。")
+    assert (book.title, book.year, book.pages) == ("社会分层与共同富裕", 2022, "35")
+
+
+def test_numbered_markers_of_every_style_are_read():
+    for raw, marker in [("〔7〕张三. 书名[M]. 北京: 人民出版社, 2020.", "7"), ("（12）张三. 书名[M]. 2020.", "12"),
+                        ("3. 张三. 书名[M]. 2020.", "3"), ("［4］张三. 书名[M]. 2020.", "4")]:  # fmt: skip
+        assert parse_reference(raw).marker == marker
+    assert parse_reference("5 张三. 书名[M]. 2020.", style="space").marker == "5"
+    assert parse_reference("3D打印技术研究[M]. 2020.").marker == ""
+
+
+def test_plain_english_and_comma_year_entries():
+    plain = parse_reference(
+        "[2] Olivier Ledoit and Michael Wolf. A well-conditioned estimator for large-dimensional covariance "
+        "matrices. Journal of multivariate analysis, 88(2):365–411, 2004."
+    )
+    assert (plain.authors, plain.year) == (["Olivier Ledoit", "Michael Wolf"], 2004)
+    assert plain.container == "Journal of multivariate analysis"
+    comma = parse_reference(
+        "Li, H., and L. A. Zhou, 2005, “Political Turnover”, Journal of Public Economics, 89(9), 1743-1762."
+    )
+    assert (comma.year, comma.title, comma.container) == (
+        2005,
+        "Political Turnover",
+        "Journal of Public Economics",
+    )
+
+
+def test_which_notes_cite_a_work():
+    assert is_citation("参见王锡锌：《个人信息国家保护义务及展开》，《中国法学》2021年第1期。")
+    assert is_citation("同上，第23页。")
+    assert is_citation(
+        "See James Willard Hurst, Law and Economic Growth, Harvard University Press, 1964, p. 63."
+    )
+    assert is_citation("SeeMargotE Kaminski Regulating the Risks of AI p 1397 vol 103 2023")
+    assert not is_citation("本文所称人脸信息，是指能够识别特定自然人身份的面部特征信息。")
+    assert not is_citation("根据审稿人的意见，1975年以前建立制度的国家不纳入样本。")
