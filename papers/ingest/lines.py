@@ -91,6 +91,17 @@ class Line:
         return display_width(self.text)
 
 
+def line_boxes(lines: list[Line]) -> list[list[float]]:
+    """``[page, x0, top, x1, bottom]`` of each line with a page and geometry, in source order:
+    where a passage stands on its page(s). Lines of text sources have none."""
+    boxes = []
+    for line in lines:
+        box = line.box
+        if box is not None and line.page is not None:
+            boxes.append([line.page, *(round(value, 1) for value in box)])
+    return boxes
+
+
 def join_text(left: str, right: str) -> str:
     """Join two pieces of one paragraph broken at a line end.
 

@@ -36,7 +36,7 @@ from papers.ingest.frontmatter import (
     tag_english_front,
 )
 from papers.ingest.furniture import repeats_title
-from papers.ingest.lines import Line
+from papers.ingest.lines import Line, line_boxes
 from papers.ingest.markdown import front_fields
 from papers.ingest.ocr import mean_conf
 from papers.ingest.readers import read
@@ -171,7 +171,12 @@ def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
 
     for row in cover.groups:
         paper.passages.append(
-            PassageInfo(kind="metadata", text=normalise(" ".join(ln.text for ln in row)), page=row[0].page)
+            PassageInfo(
+                kind="metadata",
+                text=normalise(" ".join(ln.text for ln in row)),
+                page=row[0].page,
+                boxes=line_boxes(row),
+            )
         )
     for role, role_lines in front.roles:
         if role == "authors":  # the line as printed: its separators and affiliation marks are text too
@@ -180,7 +185,11 @@ def build(lines: list[Line], source: SourceInfo) -> ParsedPaper:
             text = normalise(
                 " ".join(ln.text for ln in role_lines) if role == "affiliation" else _joined(role_lines)
             )
-        paper.passages.append(PassageInfo(kind="metadata", text=text, page=role_lines[0].page or 1))
+        paper.passages.append(
+            PassageInfo(
+                kind="metadata", text=text, page=role_lines[0].page or 1, boxes=line_boxes(role_lines)
+            )
+        )
     paper.title, paper.subtitle = normalise(front.title), normalise(front.subtitle)
     _add_blocks(paper, blocks)
     _metadata(paper, front, blocks, [lines[i].text for i in sorted(removed)], cover, declared)
@@ -241,7 +250,12 @@ def _add_blocks(paper: ParsedPaper, blocks: list[Block]) -> None:
             block.kind = "metadata"
         paper.passages.append(
             PassageInfo(
-                kind=block.kind, text=text, section=section, page=block.page, ocr_conf=mean_conf(block.lines)
+                kind=block.kind,
+                text=text,
+                section=section,
+                page=block.page,
+                boxes=line_boxes(block.lines),
+                ocr_conf=mean_conf(block.lines),
             )
         )
         placed.append((block, index))

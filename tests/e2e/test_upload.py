@@ -51,7 +51,7 @@ def _role_groups(transactional_db):
 @pytest.fixture
 def admin_page(upload_browser, live_server, _role_groups, admin_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     # The live server speaks plain HTTP and serves static files from the finders.
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
@@ -193,4 +193,90 @@ def test_admin_uploads_the_sample_pdf_and_publishes_a_readable_paper(admin_page,
     expect(page.locator(".paper-body")).to_contain_text(re.compile("车流量"))
     assert page.locator(".paper-body p").count() > 10
     screenshot(page, "upload-pdf-published")
+    assert page.errors == []
+
+
+def test_a_batch_with_an_oversize_file_uploads_the_others_and_names_it(
+    admin_page, live_server, tmp_path, settings
+):
+    page = admin_page
+    settings.KB_UPLOAD_MAX_MB = 1
+    big = tmp_path / "big.txt"
+    big.write_text("数" * 400_000, encoding="utf-8")  # 1.2 MB: kept back by the browser
+    good = tmp_path / "good.txt"
+    good.write_text(PAPER, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")  # refused by the server
+    page.goto(f"{live_server.url}/uploads/")
+    page.set_input_files("input[name=files]", [str(big), str(good), str(empty)])
+    with page.expect_navigation():
+        page.click("form.upload-form button[type=submit]")
+    assert list(Upload.objects.values_list("filename", flat=True)) == ["good.txt"]
+    messages = page.locator(".messages")
+    expect(messages).to_contain_text("2 个文件未上传（其余文件已上传）")
+    expect(messages).to_contain_text("big.txt：文件大小超过 1 MB 的上限。")
+    expect(messages).to_contain_text("empty.txt：文件为空。")
+    expect(page.locator(".upload-table")).to_contain_text("good.txt")
+    assert page.errors == []
+
+
+def _scanned_pdf(path: Path) -> Path:
+    """An image-only PDF: the top of the shared PDF's first page (title, authors, abstract), as a scan."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(SAMPLE_PDF))
+    image = doc[0].render(scale=2.5, grayscale=True).to_pil()
+    doc.close()
+    width, height = image.size
+    image.crop((0, round(height * 0.05), width, round(height * 0.42))).save(path, "PDF", resolution=180)
+    return path
+
+
+def test_a_scanned_pdf_is_read_by_ocr_with_progress_and_its_passage_is_shown_on_the_page(
+    admin_page, live_server, tmp_path, monkeypatch
+):
+    """Upload a scan, follow the parse through its OCR progress, publish, and open a passage's
+    "view on page": the passage's region is highlighted on the page image."""
+    import threading
+
+    if not SAMPLE_PDF.is_file():
+        pytest.skip(f"sample PDF not found at {SAMPLE_PDF}")
+    monkeypatch.setenv("KB_OCR", "1")  # the product's default, whatever the test run says
+    page = admin_page
+    scan = _scanned_pdf(tmp_path / "扫描件.pdf")
+    page.goto(f"{live_server.url}/uploads/")
+    page.set_input_files("input[name=files]", str(scan))
+    with page.expect_navigation():
+        page.click("form.upload-form button[type=submit]")
+    upload = Upload.objects.get(filename=scan.name)
+
+    # The worker parses in the background while the page polls its progress.
+    worker = threading.Thread(target=run_db_worker, args=("e2e-ocr-worker",))
+    worker.start()
+    try:
+        expect(page.locator(".upload-progress__message")).to_contain_text("OCR", timeout=120_000)
+        screenshot(page, "upload-ocr-progress")
+    finally:
+        worker.join(timeout=300)
+    upload.refresh_from_db()
+    assert upload.state == UploadState.PARSED, upload.error
+    expect(page.locator("#preview-heading")).to_be_visible(timeout=30_000)
+
+    publish_and_wait_for_the_paper(page, "upload-ocr")
+    paper = Paper.objects.get()
+    passage = paper.passages.filter(kind="paragraph", ocr_conf__isnull=False).order_by("order").first()
+    assert passage is not None and passage.boxes, "OCR'd passages carry their regions"
+    item = page.locator(f"#{passage.anchor}")
+    expect(item).to_contain_text("OCR")
+    with page.expect_navigation():
+        item.get_by_role("link", name="在原页查看").click()
+    image = page.locator("img.pageview__image")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    region = page.locator(".pageview__region.is-selected rect").first
+    expect(region).to_be_visible()
+    image_box, box = image.bounding_box(), region.bounding_box()
+    assert box["width"] > 20 and box["height"] > 5
+    assert image_box["x"] <= box["x"] <= image_box["x"] + image_box["width"]
+    assert image_box["y"] <= box["y"] <= image_box["y"] + image_box["height"]
+    screenshot(page, "upload-ocr-page-view")
     assert page.errors == []
