@@ -2,6 +2,8 @@
 
 It parses input (text, lists, an integer year); ``papers.services.metadata.metadata_clean``
 validates it, for both pages alike, and its messages are shown on the fields at fault.
+The edit page's form also carries the paper's ``version`` (a hidden field), so a save
+based on an older one is refused (``papers.versions``); the preview has no version.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class PaperMetadataForm(forms.Form):
     language = forms.ChoiceField(label=_("语言"), choices=LANGUAGES)
     status = forms.ChoiceField(label=_("状态"), choices=PaperStatus.choices)
     needs_review = forms.BooleanField(label=_("需要审核"), required=False)
+    # The version the edit is based on (optimistic lock); absent means unchecked.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, fields: tuple[str, ...] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +57,7 @@ class PaperMetadataForm(forms.Form):
         initial["keywords"] = "；".join(paper.keywords or [])
         initial["keywords_en"] = "; ".join(paper.keywords_en or [])
         initial["doi"] = paper.doi or ""
+        initial["version"] = paper.version
         return cls(data, initial=initial)
 
     @classmethod
@@ -65,6 +70,12 @@ class PaperMetadataForm(forms.Form):
             "keywords": "；".join(meta.get("keywords", [])),
         }
         return cls(data, initial=initial, fields=PREVIEW_FIELDS)
+
+    def keep_for_retry(self, current: int) -> None:
+        """After a stale save: keep what the user typed, now based on the ``current`` version,
+        so saving again is a conscious overwrite."""
+        self.data = self.data.copy()
+        self.data["version"] = str(current)
 
     def changes(self) -> dict:
         """The service's arguments: the form's fields as typed (the service splits and validates)."""

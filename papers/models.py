@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class PaperStatus(models.TextChoices):
@@ -74,8 +75,13 @@ class Paper(models.Model):
     warnings = models.JSONField(_("导入警告"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic lock: a metadata edit names the version it was based on (papers.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PaperQuerySet.as_manager()
+    # What a stale edit shows as changed since the user opened the form, and how a lost
+    # correction is found again. Import warnings are the pipeline's, not an edit's.
+    history = HistoricalRecords(excluded_fields=["warnings"])
 
     class Meta:
         ordering = ["-year", "title", "pk"]

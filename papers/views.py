@@ -15,6 +15,7 @@ from papers import cite, selectors
 from papers.access import admin_required, reader_required
 from papers.forms import PaperMetadataForm
 from papers.services.metadata import paper_update_metadata
+from papers.versions import StaleEdit
 
 SORT_LABELS = [("year", _lazy("年份（新→旧）")), ("title", _lazy("标题")), ("added", _lazy("最近导入"))]
 
@@ -84,13 +85,18 @@ def paper_edit(request, pk: int):
     """Admins correct a paper's metadata and author list."""
     paper = selectors.paper_visible(paper_id=pk, user=request.user, authors=True)
     form = PaperMetadataForm.for_paper(paper, data=request.POST if request.method == "POST" else None)
+    stale = None
     if form.is_bound and form.is_valid():
         try:
             paper_update_metadata(paper=paper, user=request.user, **form.changes())
+        except StaleEdit as exc:
+            stale = exc
+            form.keep_for_retry(exc.current)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("元数据已保存。"))
             return redirect(paper)
-    return render(request, "papers/paper_edit.html", {"paper": paper, "form": form})
+    context = {"paper": paper, "form": form, "stale": stale}
+    return render(request, "papers/paper_edit.html", context, status=409 if stale else 200)

@@ -12,17 +12,23 @@ Either everything is written or nothing is.
 Pages: a PDF's passages keep their page, printed page label, regions (boxes) and OCR
 confidence, and the revision keeps the page sizes and the removed lines. Text and
 Markdown sources have no pages: whatever page the pipeline gave them is dropped.
+
+Bidi override characters (``kb.lib.usertext.strip_bidi``) are removed from the metadata
+and the author names before anything is matched or saved: a parsed title must read as
+what it is, as one typed in the edit form does.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from kb.lib.usertext import strip_bidi
 from papers.ingest.types import ParsedPaper
 from papers.models import (
     Author,
@@ -53,6 +59,43 @@ class IngestOutcome:
 def normalise_title(title: str) -> str:
     folded = unicodedata.normalize("NFKC", title).casefold()
     return re.sub(r"[\W_]+", "", folded)
+
+
+_TEXT_FIELDS = (
+    "title",
+    "subtitle",
+    "title_en",
+    "abstract",
+    "abstract_en",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "institution",
+    "degree",
+    "advisor",
+)
+
+
+def _without_bidi(parsed: ParsedPaper) -> ParsedPaper:
+    """A shallow copy of ``parsed`` whose metadata and authors carry no bidi controls (the
+    pipeline's object is left as it is)."""
+    clean = copy.copy(parsed)
+    for name in _TEXT_FIELDS:
+        setattr(clean, name, strip_bidi(getattr(parsed, name) or ""))
+    clean.keywords = [strip_bidi(k) for k in parsed.keywords]
+    clean.keywords_en = [strip_bidi(k) for k in parsed.keywords_en]
+    clean.authors = [
+        replace(
+            a,
+            name=strip_bidi(a.name),
+            name_en=strip_bidi(a.name_en),
+            affiliation=strip_bidi(a.affiliation),
+        )
+        for a in parsed.authors
+    ]
+    return clean
 
 
 def _find_existing(parsed: ParsedPaper) -> Paper | None:
@@ -216,6 +259,7 @@ def paper_save_parsed(
     *, parsed: ParsedPaper, user=None, data: bytes | None = None, status: str = PaperStatus.PUBLISHED
 ) -> IngestOutcome:
     """Save a parsed paper (see the module docstring for the outcomes)."""
+    parsed = _without_bidi(parsed)
     existing_source = SourceFile.objects.filter(sha256=parsed.source.sha256).select_related("paper").first()
     if existing_source is not None and existing_source.paper is not None:
         return IngestOutcome(status=UNCHANGED, paper=existing_source.paper)

@@ -11,6 +11,11 @@ What must follow a change is registered once, by the knowledge layer's
 ``AppConfig.ready()`` (``register_after_update``: the search index copies titles,
 years and authors into every document of the paper); ``papers`` calls it without
 knowing what it is.
+
+No lost updates: the edit page's form carries the paper's ``version``; a save based on
+an older one raises ``papers.versions.StaleEdit`` with what changed since (the paper's
+history), and nothing is written. Bidi override characters are removed from every
+text field (``kb.lib.usertext.strip_bidi``): a title must read as what it is.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from kb.lib.usertext import strip_bidi
 from papers.models import Author, Authorship, Paper
+from papers.versions import version_take
 
 _LIST_SPLIT = re.compile(r"[;；,，、\n]+")
 
@@ -73,7 +80,8 @@ def _items(value, *, lines: bool) -> list[str]:
     """A list, or one string with one item per line (authors) or separated (keywords)."""
     if isinstance(value, str):
         value = value.splitlines() if lines else split_list(value)
-    return [" ".join(str(item).split()) for item in value or [] if str(item).strip()]
+    items = [" ".join(strip_bidi(str(item)).split()) for item in value or []]
+    return [item for item in items if item]
 
 
 def _authors(value, errors: dict) -> list[str]:
@@ -111,7 +119,7 @@ def metadata_clean(changes: dict, *, allowed: Iterable[str] = (*EDITABLE_FIELDS,
     errors: dict = {}
     for key, value in changes.items():
         if key in TEXT_LIMITS:
-            text = " ".join(str(value or "").split())
+            text = " ".join(strip_bidi(str(value or "")).split())
             if key == "doi":
                 text = _DOI_PREFIX.sub("", text)
                 if text and not _DOI.match(text):
@@ -126,7 +134,7 @@ def metadata_clean(changes: dict, *, allowed: Iterable[str] = (*EDITABLE_FIELDS,
         elif key in ("keywords", "keywords_en"):
             cleaned[key] = list(dict.fromkeys(_items(value, lines=False)))
         else:
-            cleaned[key] = value
+            cleaned[key] = strip_bidi(value) if isinstance(value, str) else value
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -144,11 +152,21 @@ def register_after_update(followup: Callable[[Paper], None]) -> None:
 
 
 @transaction.atomic
-def paper_update_metadata(*, paper: Paper, user, authors: list[str] | str | None = None, **changes) -> Paper:
+def paper_update_metadata(
+    *,
+    paper: Paper,
+    user,
+    authors: list[str] | str | None = None,
+    version: int | None = None,
+    **changes,
+) -> Paper:
     """Set the given fields (and, with ``authors``, the author list in that order), validated
-    as a whole; ``ValidationError`` leaves the paper as it was."""
+    as a whole; ``ValidationError`` leaves the paper as it was. ``version`` is the one the
+    edit was based on: ``StaleEdit`` when the paper has been saved since (``None``: unchecked,
+    the version still moves on)."""
     cleaned = metadata_clean({**changes, **({"authors": authors} if authors is not None else {})})
     authors = cleaned.pop("authors", None)
+    version_take(paper, version=version)
     for field, value in cleaned.items():
         setattr(paper, field, value)
     if paper.doi == "":
