@@ -36,6 +36,15 @@ try:
     KB_PUBLIC_READ = env_bool("KB_PUBLIC_READ", True)
     KB_UPLOAD_MAX_MB = env_int("KB_UPLOAD_MAX_MB", 50)
     KB_UPLOAD_STALLED_MINUTES = env_int("KB_UPLOAD_STALLED_MINUTES", 30)
+    # Limits of one parse (kb.services.parse_runner) and of one publication (kb.services.loading)
+    KB_PARSE_ISOLATED = env_bool("KB_PARSE_ISOLATED", True)
+    KB_PARSE_MEMORY_MB = env_int("KB_PARSE_MEMORY_MB", 2048)
+    KB_PARSE_TIMEOUT_S = env_int("KB_PARSE_TIMEOUT_S", 900)
+    KB_PARSE_MAX_PAGES = env_int("KB_PARSE_MAX_PAGES", 2000)
+    KB_PUBLISH_MAX_CHARS = env_int("KB_PUBLISH_MAX_CHARS", 3_000_000)
+    for _name in ("KB_PARSE_MEMORY_MB", "KB_PARSE_TIMEOUT_S", "KB_PARSE_MAX_PAGES", "KB_PUBLISH_MAX_CHARS"):
+        if globals()[_name] <= 0:
+            raise EnvError(f"{_name} must be a positive integer; got {globals()[_name]}")
     KB_SAMPLE_CORPUS = env_str("KB_SAMPLE_CORPUS", str(BASE_DIR.parent / "shared" / "corpus"))
     KB_SEARCH_INDEX_DIR = env_str("KB_SEARCH_INDEX_DIR", str(VAR_DIR / "search-index"))
     KB_SEARCH_THESAURUS_TTL = env_int("KB_SEARCH_THESAURUS_TTL", 30)

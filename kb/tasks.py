@@ -8,7 +8,7 @@ from __future__ import annotations
 from django_tasks import task
 
 
-@task()
+@task(queue_name="parsing")
 def upload_parse_task(upload_id: int) -> str:
     """Parse one admin upload and store its preview or its error (see ``kb.services.uploads``)."""
     from kb.services.uploads import upload_parse
@@ -16,7 +16,7 @@ def upload_parse_task(upload_id: int) -> str:
     return upload_parse(upload_id=upload_id)
 
 
-@task()
+@task(queue_name="publishing")
 def upload_publish_task(upload_id: int, user_id: int) -> str:
     """Publish one parsed admin upload as ``user_id`` (see ``kb.services.uploads``)."""
     from kb.services.uploads import upload_publish_run

@@ -1,4 +1,5 @@
-"""Forms of the admin upload pages. They parse input; ``kb.services.uploads`` validates content."""
+"""The upload form. It parses input; ``kb.services.uploads`` validates content. The preview's
+metadata corrections use the paper edit page's form (``papers.forms.PaperMetadataForm``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from kb.services.uploads import SUFFIX_FORMATS
+from kb.services.uploads import ERROR_TOO_LARGE, MAX_FILES, SUFFIX_FORMATS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -46,26 +47,11 @@ class UploadForm(forms.Form):
     def max_bytes(self) -> int:
         return settings.KB_UPLOAD_MAX_MB * 1024 * 1024
 
-
-class CorrectionForm(forms.Form):
-    title = forms.CharField(label=_("标题"), max_length=500, required=False)
-    subtitle = forms.CharField(label=_("副标题"), max_length=500, required=False)
-    title_en = forms.CharField(label=_("英文标题"), max_length=500, required=False)
-    authors = forms.CharField(
-        label=_("作者"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("每行一位作者，按署名顺序。"),
-    )
-    year = forms.IntegerField(label=_("年份"), min_value=1000, max_value=2100, required=False)
-    venue = forms.CharField(label=_("刊物"), max_length=300, required=False)
-    doi = forms.CharField(label="DOI", max_length=200, required=False)
-    keywords = forms.CharField(label=_("关键词"), required=False, help_text=_("用分号或逗号分隔。"))
-
-    @classmethod
-    def initial_from(cls, meta: dict) -> dict:
-        return {
-            **meta,
-            "authors": "\n".join(meta.get("authors", [])),
-            "keywords": "；".join(meta.get("keywords", [])),
-        }
+    def refused_by_browser(self) -> list[str]:
+        """Why the files the browser kept back were not sent (too large), by their names."""
+        names = self.data.getlist("refused") if hasattr(self.data, "getlist") else []
+        return [
+            str(ERROR_TOO_LARGE % {"name": name[:255], "limit": self.max_mb})
+            for name in names[:MAX_FILES]
+            if name.strip()
+        ]

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kb.forms.uploads import CorrectionForm, UploadForm
+from kb.forms.uploads import UploadForm
 from kb.models import UploadState
 from kb.selectors import uploads as selectors
 from kb.services import uploads as services
 from kb.views.common import button_post, form_save
 from papers.access import admin_required
+from papers.forms import PaperMetadataForm
 
 
 @require_GET
@@ -38,24 +41,38 @@ def upload_list(request):
 @admin_required
 def upload_create(request):
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    uploads = form_save(
+    batch = form_save(
         request,
         form,
         lambda data: services.upload_create(files=data["files"], user=request.user),
-        success=lambda uploads: _("已上传 %(count)d 个文件，正在后台解析。") % {"count": len(uploads)},
+        success=lambda batch: _("已上传 %(count)d 个文件，正在后台解析。") % {"count": len(batch)},
         error_field="files",
     )
-    if uploads and len(uploads) == 1:
-        return redirect(uploads[0])
-    if uploads:
-        return redirect(f"{reverse('kb:upload-list')}?batch={uploads[0].batch}")
-    return render(request, "kb/upload_create.html", {"form": form}, status=400 if form.errors else 200)
+    if not batch:
+        return render(request, "kb/upload_create.html", {"form": form}, status=400 if form.errors else 200)
+    # The browser keeps an oversize file back (kb/_upload_form.html) and names it here.
+    refused = [*batch.refused, *form.refused_by_browser()]
+    if refused:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d 个文件未上传（其余文件已上传）：",
+                "%(count)d 个文件未上传（其余文件已上传）：",
+                len(refused),
+            )
+            % {"count": len(refused)},
+        )
+        for reason in refused:
+            messages.warning(request, reason)
+    if len(batch) == 1 and not refused:
+        return redirect(batch.uploads[0])
+    return redirect(f"{reverse('kb:upload-list')}?batch={batch.uploads[0].batch}")
 
 
 def _render_detail(request, upload, form=None, status=200):
     preview = selectors.upload_preview(upload=upload)
     if form is None and preview["preview"]:
-        form = CorrectionForm(initial=CorrectionForm.initial_from(preview["meta"]))
+        form = PaperMetadataForm.for_preview(preview["meta"])
     return render(
         request, "kb/upload_detail.html", {"upload": upload, "form": form, **preview}, status=status
     )
@@ -79,7 +96,7 @@ def upload_progress(request, pk: int):
 @admin_required
 def upload_update(request, pk: int):
     upload = selectors.upload_get(pk=pk)
-    form = CorrectionForm(request.POST)
+    form = PaperMetadataForm.for_preview(data=request.POST)
     saved = form_save(
         request,
         form,

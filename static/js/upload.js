@@ -51,7 +51,9 @@
     }, delay);
   }
 
-  // Refuse an oversize file before sending megabytes the server will reject anyway.
+  // Keep an oversize file back rather than send megabytes the server will refuse anyway.
+  // Alone, it stops the upload with the reason; beside good files, the good ones are sent and
+  // the oversize one is named (input "refused") so the next page lists it as not uploaded.
   function guardSize(form) {
     var limit = parseInt(form.getAttribute("data-max-bytes"), 10);
     var box = form.querySelector("[data-upload-client-error]");
@@ -60,17 +62,31 @@
       return;
     }
     form.addEventListener("submit", function (event) {
-      var messages = [];
-      Array.prototype.forEach.call(input.files || [], function (file) {
-        if (file.size > limit) {
-          messages.push(form.getAttribute("data-too-large").replace("%(name)s", file.name));
-        }
-      });
-      box.textContent = messages.join(" ");
-      box.hidden = messages.length === 0;
-      if (messages.length) {
-        event.preventDefault();
+      var files = Array.prototype.slice.call(input.files || []);
+      var big = files.filter(function (file) { return file.size > limit; });
+      var good = files.filter(function (file) { return file.size <= limit; });
+      form.querySelectorAll("input[name=refused]").forEach(function (old) { old.remove(); });
+      box.textContent = big.map(function (file) {
+        return form.getAttribute("data-too-large").replace("%(name)s", file.name);
+      }).join(" ");
+      box.hidden = big.length === 0;
+      if (!big.length) {
+        return;
       }
+      if (!good.length || typeof DataTransfer === "undefined") {
+        event.preventDefault();
+        return;
+      }
+      var kept = new DataTransfer();
+      good.forEach(function (file) { kept.items.add(file); });
+      input.files = kept.files;
+      big.forEach(function (file) {
+        var named = document.createElement("input");
+        named.type = "hidden";
+        named.name = "refused";
+        named.value = file.name;
+        form.appendChild(named);
+      });
     });
   }
 
