@@ -2,17 +2,23 @@
 
 Contract:
 - ``upload_create(*, files, user)`` checks every file first (size limit
-  ``KB_UPLOAD_MAX_MB``, type by extension *and* by content) and writes nothing
-  unless all pass; then, in one transaction, stores each file, creates a queued
-  ``Upload`` and enqueues ``upload_parse_task``. The database task backend
+  ``KB_UPLOAD_MAX_MB``, type by extension *and* by content, a second copy in
+  the batch). The files that pass are accepted and the others refused, each
+  with its reason (``UploadBatch.refused``); when none passes, nothing is
+  written and ``ValidationError`` lists every reason. Then, in one transaction,
+  it stores each accepted file, creates a queued ``Upload`` and enqueues
+  ``upload_parse_task``. The database task backend
   writes the job in the same transaction, so a worker never sees a job whose
   upload is not there.
 - ``upload_parse(*, upload_id)`` runs in the worker: queued → parsing → parsed
   (the preview is stored) or failed (a clear error is stored). It never raises
-  for a bad file, and never overwrites an upload discarded meanwhile.
+  for a bad file, and never overwrites an upload discarded meanwhile. While the
+  PDF reader works, the bar follows its pages, layout pass and OCR pages
+  (``kb.services.upload_progress``).
 - ``upload_update_preview(*, upload, user, **corrections)`` stores the admin's
-  corrections of the metadata (title, subtitle, title_en, authors, year,
-  venue, doi, keywords) while the upload awaits publishing.
+  corrections of the metadata (``papers.services.metadata.PREVIEW_FIELDS``),
+  validated by the same ``metadata_clean`` as a published paper's, while the
+  upload awaits publishing.
 - ``upload_publish_request(*, upload, user)`` (the publish button): parsed →
   publishing, and enqueues ``upload_publish_task``, which runs
   ``upload_publish_run`` in the worker.
@@ -31,9 +37,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import PurePath
 
@@ -46,21 +52,19 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.lib.roles import is_admin
 from kb.models import Upload, UploadState
+from kb.services import upload_progress
 from kb.services.loading import LoadResult, max_upload_bytes, paper_load
+from kb.services.parse_runner import parse_limited
 from kb.tasks import upload_parse_task, upload_publish_task
 from papers.ingest import IngestError, ParsedPaper, parse_bytes
 from papers.ingest.types import AuthorInfo
 from papers.models import PaperStatus
-from papers.services.metadata import split_list
+from papers.services.metadata import PREVIEW_FIELDS, metadata_clean
 
 logger = logging.getLogger(__name__)
 
 MAX_FILES = 20
 SUFFIX_FORMATS = {".pdf": "pdf", ".txt": "txt", ".md": "md"}
-CORRECTABLE = ("title", "subtitle", "title_en", "authors", "year", "venue", "doi", "keywords")
-_TEXT_LIMITS = {"title": 500, "subtitle": 500, "title_en": 500, "venue": 300, "doi": 200}
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 ERROR_NO_FILES = _("请选择至少一个文件。")
 ERROR_TOO_MANY = _("一次最多上传 %(max)s 个文件。")
@@ -75,15 +79,10 @@ ERROR_FILE_MISSING = _("上传的文件已不存在，请重新上传。")
 ERROR_UNEXPECTED = _("解析时发生意外错误，文件未能读取；请检查文件或联系维护者。")
 ERROR_UNEXPECTED_PUBLISH = _("发布时发生意外错误，论文未保存；请重试或联系维护者。")
 ERROR_PUBLISHER = _("发起发布的管理员账号已不可用，论文未保存；请重新发布。")
-ERROR_UNKNOWN_FIELD = _("不可修改的字段：%(fields)s")
-ERROR_TOO_LONG = _("最多 %(limit)s 个字符。")
-ERROR_YEAR = _("年份应在 1000 到 2100 之间。")
-ERROR_DOI = _("DOI 格式应为 10.xxxx/…")
-ERROR_AUTHOR = _("作者姓名最多 200 个字符。")
 
 MESSAGE_QUEUED = _("等待后台任务处理…")
 MESSAGE_READING = _("正在读取文件…")
-MESSAGE_PARSING = _("正在解析：清理文本、识别结构与元数据…")
+MESSAGE_PARSING = upload_progress.MESSAGE_STRUCTURE  # shown again once the PDF's pages are read
 MESSAGE_PREVIEW = _("正在生成预览…")
 MESSAGE_PUBLISHING = _("正在发布：保存论文，识别概念，生成交叉引用建议…")
 MESSAGE_PARSED = _("解析完成，请检查预览后发布。")
@@ -144,8 +143,23 @@ def _display_name(file) -> str:
 # -- the write path -----------------------------------------------------------------------------
 
 
-def upload_create(*, files: Iterable, user) -> list[Upload]:
-    """Accept several files at once: all of them, or none (see the module docstring)."""
+@dataclass
+class UploadBatch:
+    """What one upload accepted (``uploads``) and what it refused, with the reasons (``refused``)."""
+
+    uploads: list[Upload]
+    refused: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Upload]:
+        return iter(self.uploads)
+
+    def __len__(self) -> int:
+        return len(self.uploads)
+
+
+def upload_create(*, files: Iterable, user) -> UploadBatch:
+    """Accept the good files of a batch and refuse the others, each with its reason (see the
+    module docstring); ``ValidationError`` when no file can be accepted."""
     _require_admin(user)
     files = list(files)
     if not files:
@@ -170,7 +184,7 @@ def upload_create(*, files: Iterable, user) -> list[Upload]:
             continue
         seen.add(sha)
         accepted.append((name, fmt, sha, data))
-    if errors:
+    if not accepted:
         raise ValidationError(errors)
 
     batch = uuid.uuid4()
@@ -201,7 +215,7 @@ def upload_create(*, files: Iterable, user) -> list[Upload]:
         raise
     for upload in uploads:
         upload.refresh_from_db()
-    return uploads
+    return UploadBatch(uploads=uploads, refused=[message for error in errors for message in error.messages])
 
 
 def _set_progress(upload_id: int, progress: int, message) -> None:
@@ -235,9 +249,14 @@ def upload_parse(*, upload_id: int) -> str:
     upload = Upload.objects.get(pk=upload_id)
     try:
         data = _stored_bytes(upload)
-        _set_progress(upload_id, 20, MESSAGE_PARSING)
-        parsed = parse_bytes(data, filename=upload.filename, max_bytes=max_upload_bytes())
-        _set_progress(upload_id, 90, MESSAGE_PREVIEW)
+        _set_progress(upload_id, upload_progress.START, MESSAGE_PARSING)
+        # the reader reports pages read, the layout pass and OCR pages: the bar follows them; the
+        # parse runs in a child process within memory, time and page limits (parse_runner)
+        progress = upload_progress.ParseProgress(partial(_set_progress, upload_id))
+        parsed = parse_limited(
+            data, filename=upload.filename, max_bytes=max_upload_bytes(), progress=progress, parse=parse_bytes
+        )
+        _set_progress(upload_id, 95, MESSAGE_PREVIEW)
         preview = parsed.to_json()
     except FileNotFoundError:
         error = str(ERROR_FILE_MISSING)
@@ -256,49 +275,10 @@ def upload_parse(*, upload_id: int) -> str:
     return UploadState.FAILED.value
 
 
-def _clean_corrections(corrections: dict) -> dict:
-    unknown = sorted(set(corrections) - set(CORRECTABLE))
-    if unknown:
-        raise ValidationError(ERROR_UNKNOWN_FIELD % {"fields": ", ".join(unknown)}, code="unknown")
-    cleaned, errors = {}, {}
-    for key, value in corrections.items():
-        if key in _TEXT_LIMITS:
-            text = " ".join(str(value or "").split())
-            if key == "doi":
-                text = _DOI_PREFIX.sub("", text)
-                if text and not _DOI.match(text):
-                    errors[key] = ERROR_DOI
-            if len(text) > _TEXT_LIMITS[key]:
-                errors[key] = ERROR_TOO_LONG % {"limit": _TEXT_LIMITS[key]}
-            cleaned[key] = text
-        elif key == "year":
-            if value in (None, ""):
-                cleaned[key] = None
-                continue
-            try:
-                year = int(value)
-            except (TypeError, ValueError):
-                year = 0
-            if not 1000 <= year <= 2100:
-                errors[key] = ERROR_YEAR
-            cleaned[key] = year
-        else:  # authors, keywords: a list, or one string with one item per line (or separators)
-            items = value.splitlines() if key == "authors" and isinstance(value, str) else value
-            if key == "keywords" and isinstance(value, str):
-                items = split_list(value)
-            items = [" ".join(str(item).split()) for item in items or []]
-            cleaned[key] = [item for item in dict.fromkeys(items) if item]
-            if key == "authors" and any(len(name) > 200 for name in cleaned[key]):
-                errors[key] = ERROR_AUTHOR
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
 def upload_update_preview(*, upload: Upload, user, **corrections) -> Upload:
     """Store corrected metadata for an upload awaiting publishing (validated; nothing else changes)."""
     _require_admin(user)
-    cleaned = _clean_corrections(corrections)
+    cleaned = metadata_clean(corrections, allowed=PREVIEW_FIELDS)
     with transaction.atomic():
         upload = Upload.objects.select_for_update().get(pk=upload.pk)
         if upload.state != UploadState.PARSED:
@@ -327,6 +307,18 @@ def _delete_file(name: str) -> None:
 
 
 @transaction.atomic
+def _previewed(upload: Upload, data: bytes) -> ParsedPaper | None:
+    """The parse the admin previewed, when it is of these very bytes: publishing saves what was
+    previewed and does not read the file again (a scanned PDF's OCR takes minutes)."""
+    preview = upload.preview or {}
+    if preview.get("source", {}).get("sha256") != hashlib.sha256(data).hexdigest():
+        return None
+    try:
+        return ParsedPaper.from_json(preview, size=len(data))
+    except (KeyError, TypeError):  # a preview stored by an older version: parse again
+        return None
+
+
 def upload_publish(*, upload: Upload, user) -> LoadResult:
     """Save the upload as a published paper (new, unchanged or a new revision) now; all or nothing."""
     _require_admin(user)
@@ -337,10 +329,14 @@ def upload_publish(*, upload: Upload, user) -> LoadResult:
         data = _stored_bytes(upload)
     except FileNotFoundError:
         raise ValidationError(ERROR_FILE_MISSING, code="missing") from None
-    try:
-        parsed = parse_bytes(data, filename=upload.filename, max_bytes=max_upload_bytes())
-    except IngestError as exc:
-        raise ValidationError(str(exc), code="parse") from None
+    parsed = _previewed(upload, data)
+    if parsed is None:  # no preview of these bytes: parse again
+        try:
+            parsed = parse_limited(
+                data, filename=upload.filename, max_bytes=max_upload_bytes(), parse=parse_bytes
+            )
+        except IngestError as exc:
+            raise ValidationError(str(exc), code="parse") from None
     apply_corrections(parsed, upload.corrections)
     result = paper_load(
         data=data, filename=upload.filename, user=user, parsed=parsed, status=PaperStatus.PUBLISHED

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 PASSAGE_SEPARATOR = "\n\n"
 
@@ -195,3 +195,31 @@ class ParsedPaper:
         data = asdict(self)
         data["source"] = {key: data["source"][key] for key in ("filename", "sha256", "format")}
         return data
+
+    @classmethod
+    def from_json(cls, data: dict, *, size: int = 0) -> ParsedPaper:
+        """The paper ``to_json()`` gave (a stored preview), so that it need not be parsed again.
+
+        Keys this version does not know are ignored; ``size`` is the source's byte count,
+        which ``to_json()`` leaves out.
+        """
+        nested: dict[str, type] = {
+            "authors": AuthorInfo,
+            "sections": SectionInfo,
+            "passages": PassageInfo,
+            "footnotes": FootnoteInfo,
+            "citations": CitationInfo,
+            "references": ReferenceInfo,
+            "warning_codes": WarningInfo,
+            "page_info": PageInfo,
+            "removed": RemovedLine,
+        }
+        known = {f.name for f in fields(cls)}
+        values: dict = {key: value for key, value in data.items() if key in known}
+        values["source"] = SourceInfo(**{**data["source"], "size": size})
+        for key, kind in nested.items():
+            kind_fields = {f.name for f in fields(kind)}
+            values[key] = [
+                kind(**{k: v for k, v in item.items() if k in kind_fields}) for item in data.get(key, [])
+            ]
+        return cls(**values)

@@ -21,13 +21,15 @@ from kb.models import AnchorStatus, Upload, UploadState
 from kb.services import loading
 from kb.services import uploads as svc
 from papers.models import Paper, PaperStatus, Passage, SourceFile, TextRevision
+from papers.services import metadata
 from tests import factories as f
 from tests.samples import SHORT_PAPER, run_db_worker
 
 pytestmark = pytest.mark.django_db
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# "QUEUES": [] accepts the tasks' queues (indexing, parsing, publishing: kb.settings.TASK_QUEUES).
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 PAPER = SHORT_PAPER
 
@@ -65,7 +67,7 @@ def assert_nothing_saved() -> None:
 def test_create_accepts_several_files_and_parses_each(admin_user):
     uploads = svc.upload_create(
         files=[txt("a.txt"), txt("b.md", PAPER.replace("数字治理", "数据治理"))], user=admin_user
-    )
+    ).uploads
     assert [u.filename for u in uploads] == ["a.txt", "b.md"]
     assert len({u.batch for u in uploads}) == 1
     for upload in uploads:
@@ -80,7 +82,8 @@ def test_create_accepts_several_files_and_parses_each(admin_user):
 
 def test_create_with_the_database_backend_queues_one_job_per_file(admin_user, settings):
     settings.TASKS = DATABASE
-    uploads = svc.upload_create(files=[txt("a.txt"), txt("b.txt", PAPER + "\n补充一段。")], user=admin_user)
+    batch = svc.upload_create(files=[txt("a.txt"), txt("b.txt", PAPER + "\n补充一段。")], user=admin_user)
+    uploads = batch.uploads
     assert {u.state for u in uploads} == {UploadState.QUEUED}
     jobs = DBTaskResult.objects.all()
     assert sorted(job.args_kwargs["kwargs"]["upload_id"] for job in jobs) == sorted(u.pk for u in uploads)
@@ -132,8 +135,17 @@ def test_oversize_file_is_rejected(admin_user, settings):
     assert Upload.objects.count() == 0
 
 
-def test_one_bad_file_rejects_the_whole_batch_and_names_every_bad_file(admin_user, settings):
+def test_bad_files_are_refused_by_name_and_the_good_ones_accepted(admin_user, settings):
     files = [txt("good.txt"), SimpleUploadedFile("empty.txt", b""), SimpleUploadedFile("x.pdf", b"hello")]
+    batch = svc.upload_create(files=files, user=admin_user)
+    assert [u.filename for u in batch] == ["good.txt"]
+    assert batch.refused == [svc.ERROR_EMPTY % {"name": "empty.txt"}, svc.ERROR_NOT_PDF % {"name": "x.pdf"}]
+    assert list(Upload.objects.values_list("filename", flat=True)) == ["good.txt"]
+    assert len(media_files(settings)) == 1
+
+
+def test_a_batch_of_bad_files_writes_nothing_and_names_every_one(admin_user, settings):
+    files = [SimpleUploadedFile("empty.txt", b""), SimpleUploadedFile("x.pdf", b"hello")]
     with pytest.raises(ValidationError) as excinfo:
         svc.upload_create(files=files, user=admin_user)
     assert excinfo.value.messages == [
@@ -144,10 +156,22 @@ def test_one_bad_file_rejects_the_whole_batch_and_names_every_bad_file(admin_use
     assert media_files(settings) == []
 
 
-def test_the_same_file_twice_in_one_batch_is_rejected(admin_user):
-    with pytest.raises(ValidationError) as excinfo:
-        svc.upload_create(files=[txt("a.txt"), txt("copy.txt")], user=admin_user)
-    assert excinfo.value.messages == [svc.ERROR_DUPLICATE_IN_BATCH % {"name": "copy.txt"}]
+def test_the_same_file_twice_in_one_batch_is_accepted_once(admin_user):
+    batch = svc.upload_create(files=[txt("a.txt"), txt("copy.txt")], user=admin_user)
+    assert [u.filename for u in batch] == ["a.txt"]
+    assert batch.refused == [svc.ERROR_DUPLICATE_IN_BATCH % {"name": "copy.txt"}]
+
+
+def test_the_page_says_which_files_were_not_uploaded(admin_client_):
+    files = [txt("good.txt"), SimpleUploadedFile("empty.txt", b"")]
+    response = admin_client_.post(reverse("kb:upload-create"), {"files": files, "refused": ["big.pdf"]})
+    upload = Upload.objects.get()
+    assert response["Location"] == f"{reverse('kb:upload-list')}?batch={upload.batch}"
+    page = admin_client_.get(response["Location"]).content.decode()
+    assert "2 个文件未上传（其余文件已上传）" in page
+    assert str(svc.ERROR_EMPTY % {"name": "empty.txt"}) in page
+    assert str(svc.ERROR_TOO_LARGE % {"name": "big.pdf", "limit": 50}).split("：")[0] in page
+    assert "good.txt" in page
 
 
 def test_no_files_and_too_many_files(admin_user):
@@ -283,7 +307,7 @@ def worker(settings, monkeypatch):
 
 
 def test_publishing_runs_in_the_worker_with_progress(admin_user, admin_client_, worker, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE
     (upload,) = svc.upload_create(files=[txt()], user=admin_user)
     settings.TASKS = DATABASE
     response = admin_client_.post(reverse("kb:upload-publish", args=[upload.pk]))
@@ -376,11 +400,11 @@ def test_publish_applies_the_corrections(parsed_upload, admin_user):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("doi", "not a doi", svc.ERROR_DOI),
-        ("year", "99", svc.ERROR_YEAR),
-        ("year", "二〇二三", svc.ERROR_YEAR),
-        ("title", "题" * 501, svc.ERROR_TOO_LONG % {"limit": 500}),
-        ("authors", ["名" * 201], svc.ERROR_AUTHOR),
+        ("doi", "not a doi", metadata.METADATA_DOI),
+        ("year", "99", metadata.METADATA_YEAR),
+        ("year", "二〇二三", metadata.METADATA_YEAR),
+        ("title", "题" * 501, metadata.METADATA_TOO_LONG % {"limit": 500}),
+        ("authors", ["名" * 201], metadata.AUTHOR_TOO_LONG),
     ],
 )
 def test_invalid_corrections_are_refused(parsed_upload, admin_user, field, value, message):
@@ -394,14 +418,14 @@ def test_invalid_corrections_are_refused(parsed_upload, admin_user, field, value
 def test_unknown_fields_cannot_be_corrected(parsed_upload, admin_user):
     with pytest.raises(ValidationError) as excinfo:
         svc.upload_update_preview(upload=parsed_upload, user=admin_user, status="archived")
-    assert excinfo.value.messages == [svc.ERROR_UNKNOWN_FIELD % {"fields": "status"}]
+    assert excinfo.value.messages == [metadata.METADATA_UNKNOWN_FIELD % {"fields": "status"}]
 
 
 def test_publish_failure_leaves_no_paper_rows_and_the_upload_awaiting(parsed_upload, admin_user, monkeypatch):
-    def failing_hook(outcome):
+    def failing_followup(outcome):
         raise RuntimeError("search index down")
 
-    monkeypatch.setattr(loading, "AFTER_SAVE", [failing_hook])
+    monkeypatch.setattr(loading, "paper_loaded", failing_followup)
     with pytest.raises(RuntimeError):
         svc.upload_publish(upload=parsed_upload, user=admin_user)
     assert_nothing_saved()
@@ -690,7 +714,7 @@ def test_invalid_correction_rerenders_with_the_error(admin_client_, parsed_uploa
         reverse("kb:upload-update", args=[parsed_upload.pk]), {"title": "x", "doi": "nonsense"}
     )
     assert response.status_code == 400
-    assert str(svc.ERROR_DOI) in response.content.decode()
+    assert str(metadata.METADATA_DOI) in response.content.decode()
     parsed_upload.refresh_from_db()
     assert parsed_upload.corrections == {}
 
@@ -777,3 +801,102 @@ def test_preview_shows_warnings_by_code_in_the_readers_language(admin_user):
     assert upload_preview(upload=upload)["warnings"] == ["有 3 处编号引用，但没有参考文献列表。"]
     with translation.override("en"):
         assert upload_preview(upload=upload)["warnings"] == ["3 numbered citation(s) but no reference list."]
+
+
+# -- parse progress (issue 11, item 8) -----------------------------------------------------------
+
+
+def test_the_parse_reports_real_progress_page_by_page(admin_user, monkeypatch):
+    from kb.services import upload_progress
+
+    seen: list[tuple[int, str]] = []
+    write = svc._set_progress
+
+    def spy(upload_id, progress, message):
+        seen.append((progress, str(message)))
+        write(upload_id, progress, message)
+
+    monkeypatch.setattr(svc, "_set_progress", spy)
+    monkeypatch.setattr(upload_progress, "PROGRESS_INTERVAL", 0)  # every report is written
+    monkeypatch.setenv("KB_LAYOUT_MODEL", "0")
+    from tests.kb.pdfs import chinese_pdf
+
+    pdf = SimpleUploadedFile("six.pdf", chinese_pdf(6), content_type="application/pdf")
+    (upload,) = svc.upload_create(files=[pdf], user=admin_user).uploads
+    assert upload.state == UploadState.PARSED and upload.progress == 100
+    values = [progress for progress, _message in seen]
+    assert values == sorted(values), "the bar never goes back"
+    assert len({v for v in values if 10 < v < 90}) >= 5, f"intermediate values while reading: {seen}"
+    assert any("第 3/6 页" in message for _progress, message in seen)
+
+
+def test_progress_writes_are_throttled_but_an_ocr_page_is_always_shown():
+    from django.utils import translation
+
+    from kb.services.upload_progress import END, START, ParseProgress
+
+    writes: list[tuple[int, str]] = []
+    progress = ParseProgress(lambda percent, message: writes.append((percent, message)), clock=lambda: 100.0)
+    with translation.override("zh-hans"):
+        for page in range(1, 5):  # four fast text pages, all within one second: one write
+            progress("pages", page, 8)
+        progress("ocr", 4, 8)  # page 5 is a scan: OCR starts, and says so at once
+        progress("ocr", 5, 8)
+        progress("pages", 5, 8)
+        progress("pages", 8, 8)  # read: on to the structure
+    assert writes[0] == (START + (END - START) // 8, "正在读取：第 1/8 页…")
+    assert writes[1] == (START + (END - START) * 4 // 8, "OCR 第 5/8 页，每页约 15–25 秒…")
+    assert writes[2] == (END, "正在解析：清理文本、识别结构与元数据…")
+    assert len(writes) == 3
+    with translation.override("en"):
+        progress("ocr", 6, 8)
+    assert writes[-1][1] == "OCR of page 7/8, about 15–25 s a page…"
+
+
+def test_the_progress_fragment_shows_the_ocr_page(admin_client_, admin_user, settings):
+    settings.TASKS = DATABASE
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user).uploads
+    Upload.objects.filter(pk=upload.pk).update(
+        state=UploadState.PARSING, progress=42, message="OCR 第 3/8 页，每页约 15–25 秒…"
+    )
+    fragment = admin_client_.get(reverse("kb:upload-progress", args=[upload.pk])).content.decode()
+    assert 'value="42"' in fragment and "OCR 第 3/8 页" in fragment
+
+
+def test_a_progress_message_is_shown_in_the_readers_language(admin_client_, admin_user, settings):
+    settings.TASKS = DATABASE
+    (upload,) = svc.upload_create(files=[txt()], user=admin_user).uploads
+    Upload.objects.filter(pk=upload.pk).update(
+        state=UploadState.PARSING, message="OCR 第 3/8 页，每页约 15–25 秒…"
+    )
+    url = reverse("kb:upload-progress", args=[upload.pk])
+    assert "OCR 第 3/8 页" in admin_client_.get(url).content.decode()
+    admin_client_.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "OCR of page 3/8, about 15–25 s a page…" in admin_client_.get(url).content.decode()
+    Upload.objects.filter(pk=upload.pk).update(message=str(svc.MESSAGE_PARSING))
+    assert "正在解析" not in admin_client_.get(url).content.decode()
+
+
+def test_publishing_saves_the_previewed_parse_without_reading_the_file_again(
+    parsed_upload, admin_user, monkeypatch
+):
+    def no_second_parse(*args, **kwargs):
+        raise AssertionError("publishing parsed the file again (a scan's OCR would run twice)")
+
+    monkeypatch.setattr(svc, "parse_limited", no_second_parse)
+    result = svc.upload_publish(upload=parsed_upload, user=admin_user)
+    assert result.status == "loaded"
+    assert Passage.objects.count() == len(parsed_upload.preview["passages"])
+
+
+def test_a_preview_of_other_bytes_is_not_published_the_file_is_parsed_again(
+    parsed_upload, admin_user, monkeypatch
+):
+    parsed_upload.preview = {
+        **parsed_upload.preview,
+        "source": {**parsed_upload.preview["source"], "sha256": "0"},
+    }
+    parsed_upload.preview["title"] = "一个别的预览"
+    parsed_upload.save()
+    svc.upload_publish(upload=parsed_upload, user=admin_user)
+    assert Paper.objects.get().title.startswith("数字治理的制度逻辑")

@@ -49,3 +49,10 @@ def test_a_passage_across_a_page_break_has_boxes_on_both_pages():
 def test_text_sources_have_no_boxes_and_no_pages():
     paper = parse_bytes(SHORT_PAPER.encode(), filename="x.txt")
     assert all(p.boxes == [] and p.page is None for p in paper.passages)
+
+
+@needs_hans
+def test_a_parsed_paper_survives_its_json_whole():
+    paper = _hans()
+    again = type(paper).from_json(paper.to_json(), size=paper.source.size)
+    assert again == paper
