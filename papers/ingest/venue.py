@@ -117,4 +117,6 @@ def _standalone_name(header_lines: list[str], title: str, authors: list[str]) ->
 
 
 # the last word of most journal names: such a name counts even when printed once
-_JOURNAL_WORD = re.compile(r"(?:研究|评论|学报|科学|论坛|杂志|月刊|季刊|学刊|论丛|前沿|探索|世界|政务|管理|经济)[)）]?$")
+_JOURNAL_WORD = re.compile(
+    r"(?:研究|评论|学报|科学|论坛|杂志|月刊|季刊|学刊|论丛|前沿|探索|世界|政务|管理|经济)[)）]?$"
+)
