@@ -182,7 +182,16 @@ def _continues(cur: Frag, prev: Char, char: Char) -> bool:
         return False
     if abs(char.base - prev.base) > 0.6 * size and char.size >= 0.9 * prev.size:
         return False  # a full-size character on another baseline (the line below overlaps)
-    return -0.6 * size <= char.x0 - prev.x1 < 2.0 * size
+    return _advances(prev, char, size) and char.x0 - prev.x1 < 2.0 * size
+
+
+def _advances(prev: Char, char: Char, size: float) -> bool:
+    """The next character stands right of the previous one: its box may overlap the previous
+    box by most of an em when the font's loose boxes are an em wide (a Latin email address set
+    in a CJK font), but its left edge moves on."""
+    if char.x0 - prev.x1 >= -0.6 * size:
+        return True
+    return char.x0 >= prev.x0 + 0.15 * size and char.x0 - prev.x1 >= -1.1 * size
 
 
 def merge_baselines(frags: list[Frag]) -> list[Frag]:
@@ -195,7 +204,10 @@ def merge_baselines(frags: list[Frag]) -> list[Frag]:
                 continue
             size = max(other.size, frag.size)
             gap = frag.x0 - other.x1
-            if abs(other.base - frag.base) < 0.35 * size and -0.6 * size < gap < 1.2 * size:
+            advances = _advances(other.chars[-1], frag.chars[0], size)
+            # a label's first character or two set apart (``摘　要``) reach further
+            reach = 3.0 if len(other.chars) <= 2 and is_han(other.chars[-1].ch) else 1.2
+            if abs(other.base - frag.base) < 0.35 * size and advances and gap < reach * size:
                 sep = _space(other.chars[-1], frag.chars[0]) if gap > 0.15 * size else ""
                 if gap > 0.8 * size:
                     other.cuts.append((len(other.text) + len(sep), other.x1, frag.x0))

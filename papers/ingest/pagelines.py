@@ -3,8 +3,10 @@
 - a piece standing beyond the text's edge after a wide gap (a page number printed in a margin
   tab) is cut off, upright characters stacked in a margin become one line, and a number hanging
   left of its line (a contents entry's ``1.1``) joins that line;
-- columns (one, two or three) are found from gutters in the horizontal projection of the lines,
-  and lines are read row by row, column by column between full-width elements;
+- columns (one, two or three) are found from gutters in the horizontal projection of the lines
+  (a wide gap inside a line counts as a gutter's evidence), a line the baseline merge joined
+  across a gutter is cut there, and lines are read row by row, column by column between
+  full-width elements;
 - each line learns its box, size (the em height of its characters: the font size times the
   text matrix, since CNKI-style PDFs report a font size of 1.0), first-line indent, short end and
   fill, and whether it stands in the page's top or bottom zone or in a margin.
@@ -53,6 +55,17 @@ def _span(frags: list[Frag]) -> tuple[float, float] | None:
     return x0, x1
 
 
+def _segments(frag: Frag) -> list[tuple[float, float]]:
+    """The fragment's pieces between its wide gaps: a line the baseline merge joined across a
+    gutter still shows the gutter."""
+    edges = [frag.x0]
+    for _offset, a, z in frag.cuts:
+        if frag.x0 < a and z < frag.x1:
+            edges += [a, z]
+    edges.append(frag.x1)
+    return [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
+
+
 def find_columns(frags: list[Frag], *, need: int) -> list[tuple[float, float]]:
     """Column intervals from gutters in the horizontal projection of the narrow lines."""
     span = _span(frags)
@@ -62,14 +75,29 @@ def find_columns(frags: list[Frag], *, need: int) -> list[tuple[float, float]]:
     width = x1 - x0
     if width <= 0:
         return [span]
-    narrow = [f for f in frags if f.x1 - f.x0 < 0.55 * width and not f.margin and not f.rotated]
+    narrow = [
+        (a, z)
+        for f in frags
+        if not f.margin and not f.rotated
+        for a, z in _segments(f)
+        if z - a < 0.55 * width
+    ]
     step = 2.0
     bins = int(width / step) + 1
     cover = [0] * bins
-    for f in narrow:
-        for b in range(max(0, int((f.x0 - x0) / step)), min(bins, int((f.x1 - x0) / step) + 1)):
+    for a, z in narrow:
+        for b in range(max(0, int((a - x0) / step)), min(bins, int((z - x0) / step) + 1)):
             cover[b] += 1
     peak = max(cover, default=0)
+    # a wide gap inside a line (a line the baseline merge joined across a gutter) counts against
+    # the few short lines that cross the gutter elsewhere on the page
+    for f in frags:
+        if f.margin or f.rotated:
+            continue
+        for _offset, a, z in f.cuts:
+            if f.x0 < a and z < f.x1:
+                for b in range(max(0, int((a - x0) / step) + 1), min(bins, int((z - x0) / step))):
+                    cover[b] -= 1
     if peak < 2:
         return [span]
     low = [c <= 0.15 * peak for c in cover]
@@ -112,8 +140,10 @@ def _intervals(x0: float, x1: float, gutters: list[tuple[float, float]]) -> list
 def _column_holds(frags: list[Frag], col: tuple[float, float], need: int) -> bool:
     a, z = col
     slack = 0.05 * (z - a) + 2
-    inside = [f for f in frags if f.x0 >= a - slack and f.x1 <= z + slack and not f.margin]
-    return sum(1 for f in inside if f.x1 - f.x0 > 0.6 * (z - a)) >= need
+    inside = [
+        (p, q) for f in frags if not f.margin for p, q in _segments(f) if p >= a - slack and q <= z + slack
+    ]
+    return sum(1 for p, q in inside if q - p > 0.6 * (z - a)) >= need
 
 
 def cut_margins(frags: list[Frag], span: tuple[float, float]) -> list[Frag]:
@@ -164,6 +194,34 @@ def mark_margins(frags: list[Frag], span: tuple[float, float]) -> list[Frag]:
         else:
             stacks.append(frag)
     return out + stacks
+
+
+def split_at_gutters(frags: list[Frag], cols: list[tuple[float, float]]) -> list[Frag]:
+    """A line whose wide gap falls on a column gutter is two lines, one per column: the baseline
+    merge joined two columns' lines that happen to share a baseline."""
+    gutters = [(cols[k][1], cols[k + 1][0]) for k in range(len(cols) - 1)]
+    if not gutters:
+        return frags
+    out = []
+    for frag in frags:
+        pieces = [frag]
+        for offset, gap_x0, gap_x1 in sorted(frag.cuts, reverse=True):
+            if frag.rotated:
+                break
+            near = 0.6 * frag.size
+            for k, (a, z) in enumerate(gutters):
+                # the gap is the gutter (its edges at the columns' edges) and a piece fills most of
+                # its column: not a spaced author line above the columns
+                on_gutter = gap_x0 >= a - near and gap_x1 <= z + near and gap_x0 < z and gap_x1 > a
+                left, right = cols[k], cols[k + 1]
+                full = gap_x0 - frag.x0 > 0.6 * (left[1] - left[0]) or frag.x1 - gap_x1 > 0.6 * (
+                    right[1] - right[0]
+                )
+                if on_gutter and full:
+                    pieces.append(pieces[0].split(offset))
+                    break
+        out += [p for p in pieces if p.text.strip()]
+    return out
 
 
 def reading_order(frags: list[Frag], cols: list[tuple[float, float]]) -> list[Frag]:
@@ -239,6 +297,8 @@ def page_lines(
     if span is not None:
         frags = mark_margins(cut_margins(frags, span), span)
     cols = find_columns(frags, need=1 if columns_seen else 3)
+    if len(cols) > 1:
+        frags = split_at_gutters(frags, cols)
     ordered = reading_order(frags, cols)
     edges = column_edges(ordered)
     lines = []

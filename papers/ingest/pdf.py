@@ -3,7 +3,8 @@
 Every character of a page's text layer (text inside form XObjects included) is read with its
 box and baseline; ``pagelines`` turns them into lines in reading order. Per page, the layout
 model labels the lines and pages without a usable text layer go to OCR, each when its option
-is on. ``pdf_lines`` returns a ``PdfLines`` list that also carries each page's size and printed
+is on; a first pass reads every page's text layer, so that when most layers are scrambled (a
+scan's poor OCR layer) the few that pass the checks are read by OCR too. ``pdf_lines`` returns a ``PdfLines`` list that also carries each page's size and printed
 page label (``.pages``). Unusable PDFs (encrypted, scanned with OCR off, broken font mapping,
 over the page limit, not a PDF at all) raise an ``IngestError`` with a specific message.
 """
@@ -197,7 +198,8 @@ def _read(doc, name: str, options: ReadOptions) -> PdfLines:
     columns_seen = False
     bad = visible = 0
     ocr_pages = 0
-    for number in range(1, total + 1):
+    read: list[tuple[list[Char], int, list[Line], float, float]] = []
+    for number in range(1, total + 1):  # first pass: every page's text layer
         page = doc[number - 1]
         width, height = page.get_size()
         textpage = page.get_textpage()
@@ -205,18 +207,29 @@ def _read(doc, name: str, options: ReadOptions) -> PdfLines:
         chars, page_bad = reader.read(textpage, rotation)
         textpage.close()
         _to_display(chars, page.get_cropbox(), rotation)
+        page.close()
         found, columns = page_lines(chars, width=width, height=height, page=number, columns_seen=columns_seen)
         columns_seen = columns_seen or columns
+        read.append((chars, page_bad, found, width, height))
+    reasons: list[str | None] = [None] * total
+    every_page = False
+    if options.ocr:
+        from papers.ingest import ocr
+
+        reasons = [ocr.ocr_reason(found, width=w, height=h) for _c, _b, found, w, h in read]
+        every_page = _mostly_scrambled(reasons)
+    for number in range(1, total + 1):
+        chars, page_bad, found, width, height = read[number - 1]
+        page = doc[number - 1]
         info = PageInfo(number=number, width=round(width, 2), height=round(height, 2))
-        if options.ocr:
+        if options.ocr and (reasons[number - 1] is not None or every_page):
             from papers.ingest import ocr
 
-            if ocr.page_needs_ocr(found, width=width, height=height):
-                options.report("ocr", number - 1, total)
-                found = ocr.ocr_page(page, page_no=number, width=width, height=height)
-                info.ocr = True
-                ocr_pages += 1
-                options.report("ocr", number, total)
+            options.report("ocr", number - 1, total)
+            found = ocr.ocr_page(page, page_no=number, width=width, height=height)
+            info.ocr = True
+            ocr_pages += 1
+            options.report("ocr", number, total)
         if not info.ocr:  # the text layer's unmapped glyphs count only where its text is kept
             bad += page_bad
             visible += sum(1 for c in chars if not c.ch.isspace())
@@ -236,6 +249,14 @@ def _read(doc, name: str, options: ReadOptions) -> PdfLines:
     _page_labels(lines)
     _check_text(lines, total, name, bad=bad, visible=visible, ocr_pages=ocr_pages)
     return lines
+
+
+def _mostly_scrambled(reasons: list[str | None]) -> bool:
+    """Most pages with a text layer have a scrambled one (a scan's poor OCR layer): the layer of
+    the few pages that pass the checks is no better, so every page is read by OCR."""
+    with_text = [reason for reason in reasons if reason != "no-text"]
+    scrambled = [reason for reason in with_text if reason is not None]
+    return len(with_text) >= 2 and len(scrambled) > 0.5 * len(with_text)
 
 
 def _page_labels(lines: PdfLines) -> None:

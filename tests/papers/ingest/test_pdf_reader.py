@@ -310,3 +310,24 @@ def test_a_page_turned_by_its_rotate_entry_is_read_as_displayed():
     assert lines[0].x0 == pytest.approx(72, abs=0.5)
     assert lines[0].top == pytest.approx(595.3 - 500 - 12 * 0.88, abs=1.5)
     assert not any("margin" in line.tags for line in lines)
+
+
+def _ocr_with_reasons(monkeypatch, reasons: dict[int, str | None]) -> PdfLines:
+    from papers.ingest import ocr
+
+    def ocr_page(page, *, page_no, width, height):
+        return [Line(text=BODY, page=page_no, x0=72, x1=400, top=100, bottom=112, size=12, conf=0.9)]
+
+    monkeypatch.setattr(ocr, "ocr_reason", lambda lines, *, width, height: reasons[lines[0].page])
+    monkeypatch.setattr(ocr, "ocr_page", ocr_page)
+    return pdf_lines(body_pdf(), name="t.pdf", options=ReadOptions(layout=False, ocr=True))
+
+
+def test_when_most_text_layers_are_scrambled_every_page_is_read_by_ocr(monkeypatch):
+    lines = _ocr_with_reasons(monkeypatch, {1: "spaced", 2: "gapped-lines", 3: None})
+    assert [p.ocr for p in lines.pages] == [True, True, True]
+
+
+def test_a_single_scrambled_page_among_good_ones_is_the_only_one_read_by_ocr(monkeypatch):
+    lines = _ocr_with_reasons(monkeypatch, {1: "spaced", 2: None, 3: None})
+    assert [p.ocr for p in lines.pages] == [True, False, False]
