@@ -14,7 +14,7 @@ CORPUS ?= $(KB_SAMPLE_CORPUS)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-models.txt | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker demo-users test fast e2e chromium axe lint typecheck format bench messages clean
+.PHONY: help install run worker demo-users test fast e2e chromium axe lint typecheck format bench loadtest messages clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -92,6 +92,15 @@ format: install ## apply ruff fixes and formatting
 
 bench: install ## benchmarks: ingestion and search throughput and latency
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# make loadtest: PAPERS in the library, USERS simulated users for DURATION (bench/loadtest.sh).
+PAPERS ?= 2000
+USERS ?= 20
+DURATION ?= 60s
+LOADTEST_PORT ?= 8100
+loadtest: install ## gunicorn + workers on PostgreSQL (tanyuan_loadtest), PAPERS papers, locust mix of USERS users for DURATION
+	PY=$(PY) PAPERS=$(PAPERS) USERS=$(USERS) DURATION=$(DURATION) LOADTEST_PORT=$(LOADTEST_PORT) \
+	  CORPUS=$(CORPUS) bench/loadtest.sh
 
 messages: install ## rebuild the English message catalog (needs gettext) and compile it
 	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete -i '.venv/*' -i 'var/*'

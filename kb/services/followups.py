@@ -26,17 +26,24 @@ from kb.services.mentions import mentions_detect_paper
 from papers.services.ingest import REVISED
 
 
-def paper_loaded(outcome) -> None:
-    """The follow-ups of a saved paper (``outcome``: ``papers.services.IngestOutcome``)."""
+def paper_loaded(outcome, *, crossrefs: bool = True, index: bool = True) -> None:
+    """The follow-ups of a saved paper (``outcome``: ``papers.services.IngestOutcome``).
+
+    ``crossrefs=False`` skips steps 4 and 5 (the profiles only feed the suggestions) and
+    ``index=False`` step 6: for bulk generated libraries
+    (``manage.py generate_papers``), which rebuild the index once at the end.
+    """
     paper = outcome.paper
     if outcome.status == REVISED:
         mark_for_reanchoring(paper=paper)
         targets_reanchor(paper=paper)
     mentions_detect_paper(paper=paper)
     definition_sources_resolve(paper=paper)
-    passage_profiles_build(paper=paper)
-    crossrefs_suggest_for_paper(paper=paper)
-    search_index_enqueue(obj=paper)
+    if crossrefs:
+        passage_profiles_build(paper=paper)
+        crossrefs_suggest_for_paper(paper=paper)
+    if index:
+        search_index_enqueue(obj=paper)
 
 
 def paper_metadata_changed(paper) -> None:

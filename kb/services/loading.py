@@ -14,11 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from kb.services.followups import paper_loaded
 from kb.services.load_guard import save_guarded
+from kb.services.parse_runner import parse_limited
 from papers.ingest import IngestError, ParsedPaper, parse_bytes
 from papers.services import paper_save_parsed
+
+ERROR_TOO_LONG = _(
+    "%(name)s：正文共 %(chars)s 字，超过一次发布 %(limit)s 字的上限（KB_PUBLISH_MAX_CHARS），未保存；请拆分后再上传。"
+)
 
 
 @dataclass
@@ -35,6 +41,18 @@ def max_upload_bytes() -> int:
     return settings.KB_UPLOAD_MAX_MB * 1024 * 1024
 
 
+def publish_size_error(parsed: ParsedPaper, *, filename: str) -> str:
+    """Why a parsed file is too large to save in one transaction, or "" (``KB_PUBLISH_MAX_CHARS``).
+
+    A save holds its transaction for the passages, mentions, profiles and index of the whole
+    text (a 49 MB text took over 8 minutes), so a text past the limit is refused, not saved."""
+    chars = sum(len(passage.text) for passage in parsed.passages)
+    limit = settings.KB_PUBLISH_MAX_CHARS
+    if chars <= limit:
+        return ""
+    return str(ERROR_TOO_LONG % {"name": filename, "chars": f"{chars:,}", "limit": f"{limit:,}"})
+
+
 def paper_load(
     *,
     data: bytes,
@@ -43,25 +61,33 @@ def paper_load(
     dry_run: bool = False,
     status: str | None = None,
     parsed: ParsedPaper | None = None,
+    crossrefs: bool = True,
+    index: bool = True,
 ) -> LoadResult:
     """Parse and save one file. Never raises for bad input: the result says why it failed.
 
     ``parsed`` skips the parse when the caller already holds the parsed file
-    (the admin upload, after the admin corrected its metadata).
+    (the admin upload, after the admin corrected its metadata). ``crossrefs`` and ``index``
+    as in ``kb.services.followups.paper_loaded``.
     """
     if parsed is None:
         try:
-            parsed = parse_bytes(data, filename=filename, max_bytes=max_upload_bytes())
+            parsed = parse_limited(data, filename=filename, max_bytes=max_upload_bytes(), parse=parse_bytes)
         except IngestError as exc:
             return LoadResult(filename=filename, status="failed", error=str(exc))
     if dry_run:
         return LoadResult(filename=filename, status="parsed", warnings=parsed.warnings, parsed=parsed)
+    too_long = publish_size_error(parsed, filename=filename)
+    if too_long:
+        return LoadResult(filename=filename, status="failed", error=too_long, warnings=parsed.warnings)
     extra = {"status": status} if status else {}
 
     def save():
         outcome = paper_save_parsed(parsed=parsed, user=user, data=data, **extra)
         if outcome.status != "unchanged":
-            paper_loaded(outcome)
+            # Only the steps skipped are named: the usual call stays paper_loaded(outcome).
+            skipped = {name: False for name, on in (("crossrefs", crossrefs), ("index", index)) if not on}
+            paper_loaded(outcome, **skipped)
         return outcome
 
     # One transaction; a concurrent load of the same file makes this one "unchanged", and the
