@@ -28,7 +28,7 @@ from kb.search.dictionary import thesaurus
 from kb.search.index import SAMPLE_BUCKETS
 from kb.search.parser import MAX_CLAUSES, ParsedQuery, make_filter, parse
 from kb.search.query import Built, QueryBuilder, Scope, one_of
-from kb.search.service import search_index
+from kb.search.service import search_index, search_rebuild_progress
 from kb.search.snippets import highlights, snippets
 from papers.models import Author, Paper, PassageKind
 
@@ -109,6 +109,7 @@ class SearchResults:
     filters: dict[str, list[str]] = field(default_factory=dict)
     rebuilding: bool = False
     unavailable: bool = False  # the index was unreadable: it is being recreated (kb.search.repair)
+    rebuild_progress: tuple[int, int] | None = None  # (done, total) of the rebuild, for admins
 
     @property
     def num_pages(self) -> int:
@@ -386,7 +387,9 @@ def search_query(
     for retried in (False, True):
         index = search_index()
         try:
-            return _search_page(index, parsed, user, results, page=page, per_page=per_page, facets=facets)
+            return _with_progress(
+                _search_page(index, parsed, user, results, page=page, per_page=per_page, facets=facets), user
+            )
         except BaseException as exc:  # noqa: BLE001 -- the search library panics as a BaseException
             action = repair.index_failed(index, exc, retried=retried)
             if action == repair.RAISE:
@@ -394,7 +397,14 @@ def search_query(
             results.hits, results.total, results.groups, results.facets = [], 0, [], {}
             if action == repair.REBUILDING:
                 results.rebuilding = results.unavailable = True
-                return results
+                return _with_progress(results, user)
+    return results
+
+
+def _with_progress(results: SearchResults, user) -> SearchResults:
+    """Admins see how far a rebuild has got (the worker writes it beside the index)."""
+    if results.rebuilding and roles.is_admin(user):
+        results.rebuild_progress = search_rebuild_progress()
     return results
 
 

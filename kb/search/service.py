@@ -17,7 +17,9 @@ year and authors are copied into all of them.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 import weakref
 from collections.abc import Callable
 from functools import partial
@@ -144,8 +146,54 @@ def search_index_rebuild(*, progress: Callable[[int], None] | None = None, proce
     thesaurus_changed()
     segmenter = thesaurus().segmenter
     index = search_index()
-    count = index.rebuild(
-        docs=documents.all_documents(), segmenter=segmenter, processes=processes, progress=progress
-    )
+    tracker = RebuildProgress(Path(index.path), total=documents.count_all())
+
+    def advance(n: int) -> None:
+        tracker.advance(n)
+        if progress is not None:
+            progress(n)
+
+    try:
+        count = index.rebuild(
+            docs=documents.all_documents(), segmenter=segmenter, processes=processes, progress=advance
+        )
+    finally:
+        tracker.finish()
     log.info("search index rebuilt: %d documents", count)
     return count
+
+
+REBUILD_FILE = "kb_rebuild.json"
+
+
+class RebuildProgress:
+    """How far a rebuild has got, in a small file beside the index, so that any web process can
+    show admins "N of M documents indexed" while the worker rebuilds (written at most once a second)."""
+
+    def __init__(self, path: Path, *, total: int):
+        self.file, self.total, self.done, self.written = path / REBUILD_FILE, total, 0, 0.0
+        self._write()
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        if time.monotonic() - self.written >= 1.0:
+            self._write()
+
+    def _write(self) -> None:
+        self.written = time.monotonic()
+        try:
+            self.file.write_text(json.dumps({"done": self.done, "total": self.total}))
+        except OSError:
+            log.warning("could not write the rebuild progress to %s", self.file)
+
+    def finish(self) -> None:
+        self.file.unlink(missing_ok=True)
+
+
+def search_rebuild_progress() -> tuple[int, int] | None:
+    """(documents indexed, documents in all) of a rebuild under way, or None."""
+    try:
+        data = json.loads((Path(settings.KB_SEARCH_INDEX_DIR) / REBUILD_FILE).read_text())
+        return int(data["done"]), int(data["total"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -128,3 +128,34 @@ def test_a_bug_of_ours_is_not_taken_for_a_corrupt_index(indexed, monkeypatch, sc
     with pytest.raises(ValueError, match="a bug"):
         selectors.search_query(query="数字鸿沟", user=None)
     assert (Path(settings.KB_SEARCH_INDEX_DIR) / "meta.json").exists()
+
+
+def test_admins_see_how_far_the_rebuild_has_got_and_others_do_not(
+    indexed, queued, scholar_client, admin_client_, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kb.search import service
+    from kb.search.index import forget_index
+
+    seen: list[tuple[int, int] | None] = []
+    real_rebuild = service.SearchIndex.rebuild
+
+    def rebuild_and_look(self, **kwargs):
+        # mid-rebuild, as a web process would see it
+        seen.append(service.search_rebuild_progress())
+        return real_rebuild(self, **kwargs)
+
+    forget_index(settings.KB_SEARCH_INDEX_DIR)
+    gc.collect()
+    _corrupt(settings.KB_SEARCH_INDEX_DIR)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "已索引" not in scholar_client.get(reverse("kb:search"), {"q": "数字鸿沟"}).content.decode()
+    progress = Path(settings.KB_SEARCH_INDEX_DIR) / service.REBUILD_FILE
+    progress.write_text('{"done": 3, "total": 10}')  # a rebuild under way in the worker
+    html = admin_client_.get(reverse("kb:search"), {"q": "数字鸿沟"}).content.decode()
+    assert "已索引 3 / 10 条" in html and 'max="10" value="3"' in html
+    assert "已索引" not in scholar_client.get(reverse("kb:search"), {"q": "数字鸿沟"}).content.decode()
+
+    monkeypatch.setattr(service.SearchIndex, "rebuild", rebuild_and_look)
+    search_index_rebuild_task.call()
+    assert seen and seen[0] is not None and seen[0][1] >= 1  # the worker wrote its total first
+    assert not progress.exists()  # and clears it when done
