@@ -306,7 +306,6 @@ def _delete_file(name: str) -> None:
         default_storage.delete(name)
 
 
-@transaction.atomic
 def _previewed(upload: Upload, data: bytes) -> ParsedPaper | None:
     """The parse the admin previewed, when it is of these very bytes: publishing saves what was
     previewed and does not read the file again (a scanned PDF's OCR takes minutes)."""
@@ -319,6 +318,7 @@ def _previewed(upload: Upload, data: bytes) -> ParsedPaper | None:
         return None
 
 
+@transaction.atomic
 def upload_publish(*, upload: Upload, user) -> LoadResult:
     """Save the upload as a published paper (new, unchanged or a new revision) now; all or nothing."""
     _require_admin(user)
