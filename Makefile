@@ -8,6 +8,8 @@ RUFF := $(VENV)/bin/ruff
 HOST ?= 127.0.0.1
 PORT ?= 8000
 KB_SAMPLE_CORPUS ?= ../shared/corpus
+# The fast suite runs on both cores (pytest-xdist); 0 runs it in one process.
+TEST_WORKERS ?= 2
 export KB_SAMPLE_CORPUS
 # The papers `make run` loads: `make run CORPUS=DIR`; without the folder the library starts empty.
 CORPUS ?= $(KB_SAMPLE_CORPUS)
@@ -57,11 +59,11 @@ test: install ## ruff, mypy, then the whole pytest suite (fast tests, then brows
 	$(RUFF) check .
 	$(RUFF) format --check .
 	$(MAKE) --no-print-directory typecheck
-	$(PYTEST) -m "not e2e" -p no:cacheprovider
+	$(PYTEST) -m "not e2e" -p no:cacheprovider -n $(TEST_WORKERS)
 	$(MAKE) --no-print-directory e2e
 
-fast: install ## the fast suite only (no browser)
-	$(PYTEST) -m "not e2e" -p no:cacheprovider
+fast: install ## the fast suite only (no browser), on TEST_WORKERS processes (pytest-xdist)
+	$(PYTEST) -m "not e2e" -p no:cacheprovider -n $(TEST_WORKERS)
 
 e2e: install chromium axe ## browser tests in Debian's Chromium through Playwright
 	$(PYTEST) -m e2e -p no:cacheprovider
