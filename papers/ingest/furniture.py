@@ -9,6 +9,8 @@
 - by repetition: the same short line on several pages, or lines differing only in a number that
   follows the page (``表1 …`` and ``表2 …`` heading two pages are captions, not a running line);
 - by position in the margins: a page number printed beside the column (a margin tab);
+- by row: where a page's margins are deeper than the reader's fixed zones, its first and last rows
+  (and a second row set off the body size) count as top and bottom for the rules above;
 - by the layout model: a line in a Header or Footer region (not a footnote, not a body sentence);
 - by content: a line repeating the title, a prefix of it, or ``authors：title``
   (``林晓峰，周雅婷：数字治理何以…``, ``夏远航，等：《数据安全法》…``).
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from papers.ingest.lines import CIRCLED_RE, Line, display_width, han_count
 from papers.ingest.structure import CAPTION_START
@@ -28,7 +31,8 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-–—·•]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[-–—·•])?$|^(?:Page|页码)\s*\d{1,4}$"
 )
 _ISSUE_LINE = re.compile(
-    r"(?:第\s*\d+\s*卷\s*)?第\s*\d+\s*期|Vol\.?\s*\d+\s*,?\s*No\.?\s*\d+|\d{4}\s*[,，]\s*\d+\s*\(\s*\d+\s*\)"
+    r"(?:第\s*\d+\s*卷\s*)?第\s*\d+\s*期|Vol[.．]?\s*\d+\s*[,，]?\s*No[.．]?\s*\d+|\d{4}\s*[,，]\s*\d+\s*\(\s*\d+\s*\)"
+    r"|\bNo[.．]\s*\d+\s*[,，]\s*(?:19|20)\d\d\b"
 )
 _SENTENCE_PUNCT = re.compile(r"[。，；！？!?；]|[,;:]\s")
 _SECTION_WORDS = re.compile(r"^(参考文献|注释|附录|摘\s*要|关\s*键\s*词|Abstract|Keywords|References)", re.I)
@@ -44,19 +48,19 @@ _DECORATED_NUMBER = re.compile(r"[·•\-–—]\s*\d{1,4}\s*[·•\-–—]")
 _NUMBER_FIRST = re.compile(r"^[·•\-–—]?\s*(\d{1,4})\s*[·•\-–—]?\s+(\S.*)$")
 _NUMBER_LAST = re.compile(r"^(.*?\S)\s+[·•\-–—]?\s*(\d{1,4})\s*[·•\-–—]?$")
 _STOP = re.compile(r"[。！？!?]")
+_CLAUSE = re.compile(r"[。！!，；;]|[?？]\s*$")
 
 
 def _key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text)).lower()
 
 
-def _is_pattern_furniture(line: Line, doi: str) -> bool:
+def _is_pattern_furniture(line: Line, doi: str, zone: bool) -> bool:
     text = line.text
     if _PAGE_NUMBER.match(text):
         return True
     if _DOI_LINE.match(text) or (doi and _URL_LINE.match(text) and doi.lower() in text.lower()):
         return True
-    zone = bool(line.tags & _ZONES)
     # a line ending a sentence is a note or paragraph that cites an issue, not the journal's own line
     if (
         zone
@@ -83,25 +87,30 @@ def find_furniture(lines: list[Line], *, doi: str = "") -> dict[int, str]:
     pdf = any(line.page is not None and line.x0 is not None for line in lines)
     if not pdf:
         _tag_text_zones(lines)
+    edge = _page_edges(lines) if pdf else set()
+
+    def zoned(line: Line) -> bool:
+        return bool(line.tags & _ZONES) or (line.index in edge and _edge_furniture(line, body_size))
+
+    sizes = sorted(line.size for line in lines if line.size)
+    body_size = sizes[len(sizes) // 2] if sizes else None
     keys: defaultdict[str, int] = defaultdict(int)
     for line in lines:
         keys[_key(line.text)] += 1
     for line in lines:
         own_doi = bool(doi) and doi.lower() in line.text.lower() and len(line.text) < len(doi) + 40
-        if _BARE_DOI_LINE.match(line.text) and keys[_key(line.text)] == 1 and not line.tags & _ZONES:
+        if _BARE_DOI_LINE.match(line.text) and keys[_key(line.text)] == 1 and not zoned(line):
             continue  # the paper's DOI stated once on its first page: metadata, not a running line
-        if _is_pattern_furniture(line, doi) and (not pdf or own_doi or line.tags & _ZONES):
+        if _is_pattern_furniture(line, doi, bool(line.tags & _ZONES)) and (not pdf or own_doi or zoned(line)):
             removed[line.index] = "page number, DOI or journal line"
-    for index in _numbered_running_lines(lines):
+    for index in _numbered_running_lines(lines, zoned):
         removed.setdefault(index, "running header or footer with the page number")
-    sizes = sorted(line.size for line in lines if line.size)
-    body_size = sizes[len(sizes) // 2] if sizes else None
     for line in lines:
-        if _model_furniture(line, body_size):
+        if _model_furniture(line, body_size, bool(line.tags & _ZONES)):
             removed.setdefault(line.index, "page header or footer (layout model)")
     by_key: dict[str, list[Line]] = defaultdict(list)
     for line in lines:
-        if _could_be_furniture(line) and (not pdf or line.tags & _ZONES):
+        if _could_be_furniture(line) and (not pdf or zoned(line)):
             by_key[_key(line.text)].append(line)
     for group in by_key.values():
         pages = {line.page for line in group}
@@ -123,7 +132,7 @@ def find_furniture(lines: list[Line], *, doi: str = "") -> dict[int, str]:
 _FOLIO_EDGES = re.compile(r"^[^\w]{0,2}(\d{1,4})(?!\d)|(?<!\d)(\d{1,4})[^\w]{0,2}$")
 
 
-def _model_furniture(line: Line, body_size: float | None) -> bool:
+def _model_furniture(line: Line, body_size: float | None, zone: bool) -> bool:
     """A line the layout model puts in a Header or Footer region, unless it reads as a note
     (a footnote set at the foot of the page starts with its marker), a caption (``表1 …`` at a
     page's top), a sentence in the body, or a title (furniture is never set larger than the body)."""
@@ -135,7 +144,7 @@ def _model_furniture(line: Line, body_size: float | None) -> bool:
         return False  # a note, or a caption set where a running head would stand
     if line.size and body_size and line.size > 1.15 * body_size:
         return False
-    return bool(line.tags & _ZONES) or _could_be_furniture(line)
+    return zone or _could_be_furniture(line)
 
 
 def _same_or_folio(group: list[Line]) -> bool:
@@ -148,6 +157,59 @@ def _same_or_folio(group: list[Line]) -> bool:
         offsets = numbers if offsets is None else offsets & numbers
     variants = {tuple(re.findall(r"\d+", line.text)) for line in group}
     return bool(offsets) or len(variants) == 1
+
+
+def _edge_furniture(line: Line, body_size: float | None) -> bool:
+    """Whether a line in a page's first or last row may be a running line: not a note or sentence
+    closing with a full stop, not a table cell or a lone note marker (``R2``, ``⑤``), not the title
+    on page one (set larger than the body) that the running heads repeat."""
+    text = line.text.rstrip()
+    return (
+        not text.endswith((".", "。"))
+        and line.label not in ("table", "title")
+        and not (line.size and body_size and line.size > 1.3 * body_size)
+        and not CIRCLED_RE.match(text)
+        and display_width(text) >= 4
+    )
+
+
+def _page_edges(lines: list[Line]) -> set[int]:
+    """The topmost and bottommost row of each PDF page: where a running line stands when the page's
+    margins are wider than the reader's fixed zones (a B5 journal page on A4, a deep top margin)."""
+    by_page: dict[int, list[Line]] = defaultdict(list)
+    for line in lines:
+        if line.page is not None and line.top is not None and line.bottom is not None:
+            by_page[line.page].append(line)
+    edge: set[int] = set()
+    for page_lines in by_page.values():
+        if len(page_lines) < 4:
+            continue  # a near-empty page (a figure, a cover) has no body to stand apart from
+        sizes = sorted(line.size or 10.0 for line in page_lines)
+        body = sizes[len(sizes) // 2]
+        rows = sorted(page_lines, key=lambda line: line.top or 0.0)
+        edge |= _edge_rows(rows, body)
+        edge |= _edge_rows(sorted(rows, key=lambda line: -(line.bottom or 0.0)), body)
+    return edge
+
+
+def _edge_rows(rows: list[Line], body: float) -> set[int]:
+    """The first row of ``rows`` (ordered from the page edge inwards), and the row after it when that
+    row too is set in another size than the body (a journal name above the issue line)."""
+    found: set[int] = set()
+    first = rows[0]
+    depth = 0
+    for line in rows:
+        tolerance = 0.5 * (line.size or 10.0)
+        near = (
+            abs((line.top or 0.0) - (first.top or 0.0)) < tolerance
+            or abs((line.bottom or 0.0) - (first.bottom or 0.0)) < tolerance
+        )
+        if not near:
+            if depth == 1 or abs((line.size or body) - body) <= 0.1 * body:
+                break
+            depth, first = 1, line
+        found.add(line.index)
+    return found
 
 
 def _tag_text_zones(lines: list[Line]) -> None:
@@ -176,14 +238,14 @@ def _page_number_of(text: str) -> tuple[int, str] | None:
         number, rest = match.group(2), match.group(1)
     if (
         display_width(rest) > 50
-        or _STOP.search(rest)
+        or _CLAUSE.search(rest)  # a title asking a question (``何以生产? ——…``) is a running head
         or not (han_count(rest) >= 2 or re.search(r"[A-Za-z]{3,}", rest))
     ):
         return None
     return int(number), rest
 
 
-def _numbered_running_lines(lines: list[Line]) -> list[int]:
+def _numbered_running_lines(lines: list[Line], zoned: Callable[[Line], bool]) -> list[int]:
     """Header/footer lines with a page number: at a page edge, the number advancing with the page."""
     by_offset: dict[int, list[Line]] = defaultdict(list)
     found = []
@@ -195,7 +257,7 @@ def _numbered_running_lines(lines: list[Line]) -> list[int]:
             if _DECORATED_NUMBER.search(line.text) and not _SENTENCE_PUNCT.search(parsed[1]):
                 found.append(line.index)
             continue
-        if line.tags & _ZONES:
+        if zoned(line):
             by_offset[parsed[0] - line.page].append(line)
     for group in by_offset.values():
         if len({line.page for line in group}) >= 2:
@@ -217,10 +279,25 @@ def _absorb_neighbours(lines: list[Line], removed: dict[int, str], pdf: bool) ->
                 continue
             if pdf and not line.tags & _ZONES:
                 continue
-            before = lines[i - 1].index in removed if i > 0 else False
-            after = lines[i + 1].index in removed if i + 1 < len(lines) else False
+            before = i > 0 and lines[i - 1].index in removed and (not pdf or _touching(line, lines[i - 1]))
+            after = (
+                i + 1 < len(lines)
+                and lines[i + 1].index in removed
+                and (not pdf or _touching(line, lines[i + 1]))
+            )
             if before and after or (pdf and (before or after)):
                 removed[line.index] = "running header next to other furniture"
+
+
+def _touching(line: Line, other: Line) -> bool:
+    """Whether two PDF lines stand on one row or in adjacent rows of the same block: a table's last
+    row a few lines above the page number is not part of the footer."""
+    if line.page != other.page or line.top is None or other.top is None:
+        return False
+    if line.bottom is None or other.bottom is None:
+        return False
+    gap = max(line.top, other.top) - min(line.bottom, other.bottom)
+    return gap < 0.8 * (line.size or 10.0)
 
 
 def _compact(text: str) -> str:
