@@ -44,6 +44,9 @@ class Char:
     size: float  # em height
     rotated: bool = False  # not upright as the page is displayed
     ox: float = 0.0  # x of the glyph's origin (where its baseline starts)
+    # how far the tight glyph box stands inside the loose box (left, right): read only where the
+    # loose box of a Latin glyph is about an em wide and so tells nothing of the glyph's width
+    inset: tuple[float, float] | None = None
 
 
 @dataclass
@@ -127,10 +130,27 @@ def _space(prev: Char, char: Char) -> str:
         return ""
     cjk = is_cjkish(prev.ch) or is_cjkish(char.ch)
     if not cjk:
+        tight = _tight_space(prev, char, size)
+        if tight is not None:
+            return tight
         return " " if gap > 0.15 * size else ""
     if is_han(prev.ch) and is_han(char.ch):
         # justified Chinese stretches the gaps a little; a gap of most of an em is deliberate
         return "\u3000" if gap > 0.8 * size else ""
+    return " " if gap > 0.2 * size else ""
+
+
+def _tight_space(prev: Char, char: Char, size: float) -> str | None:
+    """A word gap between two Latin letters or digits whose loose boxes are an em wide (and
+    overlap): judged between the tight glyph boxes. Digits share one advance (about half an em)
+    however narrow the glyph (``1``): between two of them the origins' step decides. Next to a
+    punctuation mark (``:`` ``.`` ``,``: narrow inside an advance that may be half an em or a
+    whole one) the loose boxes decide as elsewhere (None), as for every pair without tight boxes."""
+    if prev.inset is None or char.inset is None or not (prev.ch.isalnum() and char.ch.isalnum()):
+        return None
+    if prev.ch.isdigit() and char.ch.isdigit():
+        return " " if char.ox - prev.ox > 0.75 * size else ""
+    gap = (char.x0 + char.inset[0]) - (prev.x1 - prev.inset[1])
     return " " if gap > 0.2 * size else ""
 
 
@@ -208,7 +228,8 @@ def merge_baselines(frags: list[Frag]) -> list[Frag]:
             # a label's first character or two set apart (``摘　要``) reach further
             reach = 3.0 if len(other.chars) <= 2 and is_han(other.chars[-1].ch) else 1.2
             if abs(other.base - frag.base) < 0.35 * size and advances and gap < reach * size:
-                sep = _space(other.chars[-1], frag.chars[0]) if gap > 0.15 * size else ""
+                tight = _tight_space(other.chars[-1], frag.chars[0], size) is not None
+                sep = _space(other.chars[-1], frag.chars[0]) if gap > 0.15 * size or tight else ""
                 if gap > 0.8 * size:
                     other.cuts.append((len(other.text) + len(sep), other.x1, frag.x0))
                 other.extend(frag, sep)

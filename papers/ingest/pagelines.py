@@ -265,15 +265,72 @@ def reading_order(frags: list[Frag], cols: list[tuple[float, float]]) -> list[Fr
 
 def _by_rows(frags: list[Frag]) -> list[Frag]:
     """Top to bottom, and left to right within a row: fragments whose baselines differ by less
-    than a third of their size (a formula's pieces, a superscript run) stand on one row."""
+    than a third of their size (a formula's pieces, a superscript run) stand on one row. A side
+    block (``_side_blocks``) is read whole, just before the lines beside it: a journal's box
+    beside the title comes as the page's furniture does, ahead of the title, not as an author
+    line after it."""
+    blocks = _side_blocks(frags)
+    inside = {id(f) for block, _ in blocks for f in block}
     ordered: list[Frag] = []
     row: list[Frag] = []
-    for frag in sorted(frags, key=lambda f: -f.base):
+    for frag in sorted((f for f in frags if id(f) not in inside), key=lambda f: -f.base):
         if row and row[0].base - frag.base > 0.33 * max(row[0].size, frag.size):
             ordered += sorted(row, key=lambda f: f.x0)
             row = []
         row.append(frag)
-    return ordered + sorted(row, key=lambda f: f.x0)
+    ordered += sorted(row, key=lambda f: f.x0)
+    for block, beside in blocks:
+        at = min(k for k, f in enumerate(ordered) if any(f is g for g in beside))
+        ordered[at:at] = block
+    return ordered
+
+
+def _side_blocks(frags: list[Frag]) -> list[tuple[list[Frag], list[Frag]]]:
+    """Small blocks set beside other lines (a journal's box right of the title): three lines or
+    more stacked in a narrow strip, and every line level with them stands clear of the strip by a
+    wide gap, in another size and on its own baselines (a table's columns share their rows'
+    size and baselines). Each comes with the lines beside it."""
+    order = sorted(frags, key=lambda f: -f.y1)
+    used: set[int] = set()
+    out = []
+    for k, first in enumerate(order):
+        if id(first) in used:
+            continue
+        block, a, z = [first], first.x0, first.x1
+        for frag in order[k + 1 :]:
+            if frag.x1 <= a or frag.x0 >= z:
+                continue  # beside the strip
+            if (
+                id(frag) in used
+                or block[-1].y0 - frag.y1 > 1.5 * frag.size
+                or frag.y1 > block[-1].y0 + 0.3 * frag.size
+            ):
+                break
+            block.append(frag)
+            a, z = min(a, frag.x0), max(z, frag.x1)
+        beside = _beside(block, frags) if len(block) >= 3 else []
+        if beside:
+            out.append((block, beside))
+            used.update(id(f) for f in block)
+    return out
+
+
+def _beside(block: list[Frag], frags: list[Frag]) -> list[Frag]:
+    """The lines level with ``block``, when all stand clear of it by a wide gap, in another size
+    and on baselines of their own; else none."""
+    y0, y1 = min(f.y0 for f in block), max(f.y1 for f in block)
+    a, z = min(f.x0 for f in block), max(f.x1 for f in block)
+    beside = [f for f in frags if f.y0 < y1 and f.y1 > y0 and not any(f is g for g in block)]
+    if not beside:
+        return []
+    size = sorted(f.size for f in block)[len(block) // 2]
+    if any(0.75 * f.size < size < 1.33 * f.size for f in beside):
+        return []  # lines of the block's own size beside it: a table's or a figure's columns
+    gap = 1.5 * max(f.size for f in beside + block)
+    if not all(f.x1 <= a - gap or f.x0 >= z + gap for f in beside):
+        return []
+    shared = sum(1 for f in block if any(abs(f.base - g.base) < 0.2 * min(f.size, g.size) for g in beside))
+    return beside if shared <= len(block) // 3 else []
 
 
 def column_edges(frags: list[Frag]) -> dict[int, tuple[float, float]]:

@@ -74,6 +74,7 @@ class _CharReader:
         self.box = raw.FS_RECTF()
         self.matrix = raw.FS_MATRIX()
         self.ox, self.oy = ctypes.c_double(), ctypes.c_double()
+        self.tight = tuple(ctypes.c_double() for _ in range(4))
 
     def read(self, textpage, rotation: int = 0) -> tuple[list[Char], int]:
         """(characters, number of unusable ones: control, private-use or U+FFFD).
@@ -134,8 +135,18 @@ class _CharReader:
                 y0, y1 = max(box.bottom, base - 0.3 * size), min(box.top, base + size)
             else:  # the loose box of a Latin font reaches far above and below: use its em box
                 y0, y1 = base - 0.2 * size, base + 0.8 * size
-            chars.append(Char(ch, box.left, box.right, y0, y1, base, size, rotated, ox.value))
+            char = Char(ch, box.left, box.right, y0, y1, base, size, rotated, ox.value)
+            if code < 0x2E80 and not (rotated or rotation) and box.right - box.left > 0.8 * size:
+                char.inset = self._inset(handle, i, box)  # the loose box hides the glyph
+            chars.append(char)
         return chars, bad
+
+    def _inset(self, handle, i: int, box) -> tuple[float, float] | None:
+        """How far the tight glyph box stands inside the loose box, left and right."""
+        left, right, bottom, top = self.tight
+        if not self.raw.FPDFText_GetCharBox(handle, i, left, right, bottom, top) or right.value <= left.value:
+            return None
+        return max(0.0, left.value - box.left), max(0.0, box.right - right.value)
 
     def _codes(self, handle, count: int) -> list[int]:
         """The UTF-16 code unit of every character index: pdfium keeps a character beyond the

@@ -8,6 +8,7 @@ baseline (a raised note marker, a bracket in another font) are one line in x ord
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 
 from reportlab.lib.pagesizes import A4
@@ -91,3 +92,90 @@ def test_email_in_a_font_with_em_wide_loose_boxes_is_one_run():
         x += 3.0
     chars += _chars("。基金", x + 1, 100, 8)
     assert [f.text for f in merge_baselines(fragments(chars))] == ["作者lyanzz@yeah.net。基金"]
+
+
+def _em_wide_latin_pdf(text: str, size: float = 10) -> bytes:
+    """Latin set glyph by glyph in a CJK font without a width table: every loose glyph box is an
+    em wide, and only the origins (each glyph's own advance, a wider step between words, no
+    space glyph) show the words."""
+
+    def draw(c):
+        x = 72.0
+        for ch in text:
+            if ch == " ":
+                x += 0.3 * size
+                continue
+            c.setFont(FONT, size)
+            c.drawString(x, 700, ch)
+            x += pdfmetrics.stringWidth(ch, FONT, size)
+
+    data = _pdf(draw)
+    # the font's width table gone (blanked, offsets kept): every glyph's width is the default em
+    return re.sub(rb"/W \[.*?\] \]", lambda m: b" " * len(m.group(0)), data, flags=re.S)
+
+
+def test_words_in_a_font_with_em_wide_loose_boxes_keep_their_spaces():
+    text = "①Stanford Institute for Human-Centered AI Index 2024 p.24 1047 Art.3"
+    lines = [line.text for line in pdf_lines(_em_wide_latin_pdf(text), name="t.pdf", options=OFF)]
+    assert lines == [text]
+
+
+@cache
+def side_box_pdf() -> bytes:
+    def draw(c):
+        # a two-line title, and right of it a journal's box of four small lines on baselines
+        # of their own, across a wide gap
+        c.setFont(FONT, 17)
+        c.drawString(72, 760, "再分配与幸福感阶层差异的")
+        c.drawString(72, 734, "变迁（二〇〇五至二〇一三）")
+        c.setFont(FONT, 6.3)
+        for k, text in enumerate(["社会", "二〇一七·二", "期刊代号", "第三十七卷"]):
+            c.drawString(340, 768 - k * 8.7, text)
+        c.setFont(FONT, 13)
+        c.drawString(72, 690, "洪岩璧")
+        c.setFont(FONT, 10)
+        for row in range(12):
+            c.drawString(72, 650 - row * 15, "摘要正文的一行文字排得很满，用来让页面有足够多的文字可读。")
+
+    return _pdf(draw)
+
+
+def test_a_small_block_beside_the_title_is_read_whole_before_the_title_not_row_by_row():
+    lines = [line.text for line in pdf_lines(side_box_pdf(), name="t.pdf", options=OFF)]
+    assert lines[:7] == [
+        "社会",
+        "二〇一七·二",
+        "期刊代号",
+        "第三十七卷",
+        "再分配与幸福感阶层差异的",
+        "变迁（二〇〇五至二〇一三）",
+        "洪岩璧",
+    ]
+
+
+@cache
+def table_pdf() -> bytes:
+    def draw(c):
+        c.setFont(FONT, 10)
+        c.drawString(72, 760, "表一　各地区的样本分布情况如下所示")
+        for row, (name, count) in enumerate(
+            [("东部地区", "一二三"), ("中部地区", "四五六"), ("西部地区", "七八九")]
+        ):
+            c.drawString(72, 740 - row * 14, name)
+            c.drawString(300, 740 - row * 14, count)
+        for row in range(8):
+            c.drawString(72, 680 - row * 15, "表下正文的一行文字排得很满，用来让页面有足够多的文字可读。")
+
+    return _pdf(draw)
+
+
+def test_the_columns_of_a_table_are_still_read_row_by_row():
+    lines = [line.text for line in pdf_lines(table_pdf(), name="t.pdf", options=OFF)]
+    assert lines[1:4] == ["东部地区 一二三", "中部地区 四五六", "西部地区 七八九"] or lines[1:7] == [
+        "东部地区",
+        "一二三",
+        "中部地区",
+        "四五六",
+        "西部地区",
+        "七八九",
+    ]
