@@ -239,6 +239,8 @@ def test_a_scanned_pdf_is_read_by_ocr_with_progress_and_its_passage_is_shown_on_
     "view on page": the passage's region is highlighted on the page image."""
     import threading
 
+    from django.db import connections
+
     if not SAMPLE_PDF.is_file():
         pytest.skip(f"sample PDF not found at {SAMPLE_PDF}")
     monkeypatch.setenv("KB_OCR", "1")  # the product's default, whatever the test run says
@@ -250,8 +252,14 @@ def test_a_scanned_pdf_is_read_by_ocr_with_progress_and_its_passage_is_shown_on_
         page.click("form.upload-form button[type=submit]")
     upload = Upload.objects.get(filename=scan.name)
 
+    def work():
+        try:
+            run_db_worker("e2e-ocr-worker")
+        finally:  # the thread's own connection: PostgreSQL cannot drop the test database under it
+            connections.close_all()
+
     # The worker parses in the background while the page polls its progress.
-    worker = threading.Thread(target=run_db_worker, args=("e2e-ocr-worker",))
+    worker = threading.Thread(target=work)
     worker.start()
     try:
         expect(page.locator(".upload-progress__message")).to_contain_text("OCR", timeout=120_000)
