@@ -31,6 +31,8 @@ class DocType(models.TextChoices):
     CONFERENCE = "conference", _("会议论文")
     BOOK = "book", _("图书")
     CHAPTER = "chapter", _("图书章节")
+    NEWSPAPER = "newspaper", _("报纸文章")
+    WEBPAGE = "webpage", _("网页")
     OTHER = "other", _("其他")
 
 
@@ -68,6 +70,17 @@ class Paper(models.Model):
     degree = models.CharField(_("学位"), max_length=100, blank=True)
     advisor = models.CharField(_("导师"), max_length=200, blank=True)
     language = models.CharField(_("语言"), max_length=16, default="zh")
+    # Bibliographic record fields (imports from CNKI, Zotero, EndNote; GB/T 7714 output).
+    issn = models.CharField("ISSN", max_length=20, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    # The full publication date where known (newspapers: "2022-03-15"); partial dates allowed.
+    published = models.CharField(_("出版日期"), max_length=20, blank=True)
+    publisher = models.CharField(_("出版者"), max_length=300, blank=True)
+    place = models.CharField(_("出版地"), max_length=200, blank=True)
+    # True only when the work exists online only: GB/T 7714 then writes [J/OL] with URL.
+    online_only = models.BooleanField(_("仅网络出版"), default=False)
+    # Record fields with no column of their own (CN code, database, call number ...).
+    record_extra = models.JSONField(_("其他著录项"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=16, choices=PaperStatus.choices, default=PaperStatus.PUBLISHED, db_index=True
     )

@@ -18,8 +18,22 @@ from kb.models.anchors import AnchoredTarget
 
 class Visibility(models.TextChoices):
     PRIVATE = "private", _("仅自己")
+    GROUP = "group", _("小组可见")
     EDITORS = "editors", _("编辑可见")
     PUBLIC = "public", _("公开")
+
+
+class HighlightColor(models.TextChoices):
+    """Zotero's eight highlight colours; users may name them (``UserPreference.color_names``)."""
+
+    YELLOW = "yellow", _("黄色")
+    RED = "red", _("红色")
+    GREEN = "green", _("绿色")
+    BLUE = "blue", _("蓝色")
+    PURPLE = "purple", _("紫色")
+    MAGENTA = "magenta", _("品红")
+    ORANGE = "orange", _("橙色")
+    GRAY = "gray", _("灰色")
 
 
 class Motivation(models.TextChoices):
@@ -51,6 +65,11 @@ class Annotation(AnchoredTarget):
     body_html = models.TextField(blank=True, editable=False, help_text="sanitised rendering of body, cached")
     motivation = models.CharField(max_length=16, choices=Motivation.choices, default=Motivation.COMMENTING)
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
+    # Set when visibility is "group": only the group's members (and the creator) see it.
+    group = models.ForeignKey(
+        "kb.ResearchGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="annotations"
+    )
+    color = models.CharField(_("颜色"), max_length=16, choices=HighlightColor.choices, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
@@ -65,6 +84,11 @@ class Annotation(AnchoredTarget):
     tag_list = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Provenance of imported annotations (Hypothesis, W3C): re-importing matches on source_id.
+    source_name = models.CharField(max_length=100, blank=True)
+    source_id = models.CharField(max_length=200, blank=True, db_index=True)
+    source_creator = models.CharField(max_length=200, blank=True)
+    source_created = models.DateTimeField(null=True, blank=True)
 
     objects = AnnotationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["body_html"])
@@ -74,6 +98,13 @@ class Annotation(AnchoredTarget):
         verbose_name = _("批注")
         verbose_name_plural = _("批注")
         indexes = [models.Index(fields=["paper", "anchor_status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_name", "source_id"],
+                condition=~Q(source_id=""),
+                name="annotation_unique_source_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.creator_id}: {(self.exact or self.body)[:40]}"

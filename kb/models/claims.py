@@ -31,6 +31,12 @@ class ClaimStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("支持")
+    CONTRADICTS = "contradicts", _("反驳")
+    QUALIFIES = "qualifies", _("限定")
+
+
 class ClaimQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Readers see proposed and approved claims; rejected ones only editors."""
@@ -75,7 +81,10 @@ class Claim(models.Model):
 
 
 class Evidence(AnchoredTarget):
+    """A quote backing (or contesting) a claim: from any passage of any paper."""
+
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    stance = models.CharField(_("立场"), max_length=16, choices=Stance.choices, default=Stance.SUPPORTS)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
