@@ -16,7 +16,7 @@ CORPUS ?= $(KB_SAMPLE_CORPUS)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-models.txt | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker demo-users test fast e2e chromium axe lint typecheck format bench loadtest messages clean
+.PHONY: help install run worker demo-users test fast slow e2e chromium axe lint typecheck format bench loadtest messages clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,15 +55,19 @@ worker: install ## run the background task workers alone (one per queue: indexin
 demo-users: install ## create one demo account per role and print the credentials
 	DEBUG=1 $(PY) manage.py create_demo_users
 
-test: install ## ruff, mypy, then the whole pytest suite (fast tests, then browser tests); SQLite unless DATABASE_URL is set
+test: install ## ruff, mypy, then the whole pytest suite (fast tests, model runs, then browser tests); SQLite unless DATABASE_URL is set
 	$(RUFF) check .
 	$(RUFF) format --check .
 	$(MAKE) --no-print-directory typecheck
-	$(PYTEST) -m "not e2e" -p no:cacheprovider -n $(TEST_WORKERS)
+	$(PYTEST) -m "not e2e and not slow" -p no:cacheprovider -n $(TEST_WORKERS)
+	$(MAKE) --no-print-directory slow
 	$(MAKE) --no-print-directory e2e
 
-fast: install ## the fast suite only (no browser), on TEST_WORKERS processes (pytest-xdist)
-	$(PYTEST) -m "not e2e" -p no:cacheprovider -n $(TEST_WORKERS)
+fast: install ## the fast suite only (no browser, no model runs), on TEST_WORKERS processes (pytest-xdist)
+	$(PYTEST) -m "not e2e and not slow" -p no:cacheprovider -n $(TEST_WORKERS)
+
+slow: install ## whole real papers through the layout model and OCR (the golden tests with the model on)
+	$(PYTEST) -m slow -p no:cacheprovider -n $(TEST_WORKERS)
 
 e2e: install chromium axe ## browser tests in Debian's Chromium through Playwright
 	$(PYTEST) -m e2e -p no:cacheprovider
