@@ -1,8 +1,11 @@
 """Term profiles of passages, the input of the cross-reference suggestions.
 
 Each passage gets a profile once (``passage_profiles_build``), when its paper is
-loaded: its jieba tokens (concept labels are single tokens) and its concepts. Token
-document frequencies (``TermStat``) are updated by the difference, never recounted.
+loaded: its jieba tokens (concept labels are single tokens) and its concepts. Document
+frequencies (``TermStat``) are updated by the difference, never recounted: of each token,
+of each concept (key ``concept_key(id)``) and the number of profiles (``PROFILES_KEY``).
+The reserved keys start with ``#``, which no token does; the suggestions read the three
+kinds from this one table instead of counting over the library.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ from papers.models import Passage, PassageKind
 PROFILE_KINDS = (PassageKind.PARAGRAPH, PassageKind.ABSTRACT)
 MIN_PASSAGE_CHARS = 40
 MAX_TERM_CHARS = 64
+PROFILES_KEY = "#profiles"
+
+
+def concept_key(concept_id: int) -> str:
+    return f"#c{concept_id}"
+
 
 _TOKEN_OK = re.compile(r"^(?:[\u3400-\u9fff]{2,}|[a-z][a-z0-9]{2,})$")
 # Function words and the generic vocabulary of any paper of this kind.
@@ -75,8 +84,10 @@ def passage_profiles_build(*, paper) -> int:
     """(Re)build the profiles of a paper's current passages and update document frequencies."""
     delta: Counter = Counter()
     old = PassageProfile.objects.filter(paper=paper)
-    for terms in old.values_list("terms", flat=True):
+    for terms, old_concepts in old.values_list("terms", "concepts"):
         delta.subtract(terms.keys())
+        delta.subtract(concept_key(c) for c in old_concepts)
+        delta[PROFILES_KEY] -= 1
     old.delete()
     passages = [p for p in Passage.objects.filter(paper=paper).current().order_by("order") if _eligible(p)]
     concepts: dict[int, set[int]] = defaultdict(set)
@@ -88,6 +99,8 @@ def passage_profiles_build(*, paper) -> int:
     for passage in passages:
         counts = Counter(tokens(passage.text))
         delta.update(counts.keys())
+        delta.update(concept_key(c) for c in concepts[passage.pk])
+        delta[PROFILES_KEY] += 1
         profiles.append(
             PassageProfile(
                 passage=passage, paper=paper, terms=dict(counts), concepts=sorted(concepts[passage.pk])

@@ -6,6 +6,11 @@ capped at ``POOL`` candidates), then scored by
 ``CONCEPT_WEIGHT * weighted concept Jaccard + (1 - CONCEPT_WEIGHT) * TF-IDF cosine``.
 The best ``PER_PASSAGE`` candidates above ``MIN_SCORE`` are stored as suggestions with
 their reason: the shared concepts and the overlapping terms that weigh most.
+
+The cost of a paper's suggestions does not grow with the library: the statistics come
+from the stored document frequencies (``TermStat``: tokens, concepts, profile count), and
+the inverted-index step reads at most ``POSTINGS`` passages per concept (all of a rare
+concept's, a bounded sample of a ubiquitous one's, whose weight is small anyway).
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from kb.models import Concept, CrossReference, CrossRefStatus, Mention, MentionStatus, Relation
 from kb.models.crossrefs import PassageProfile, TermStat
-from kb.services.crossrefs.profiles import PROFILE_KINDS
+from kb.services.crossrefs.profiles import PROFILE_KINDS, PROFILES_KEY, concept_key
 from papers.models import Passage
 
 POOL = 150
+# Passages read per concept in the inverted-index step (the newest first).
+POSTINGS = 2 * POOL
 PER_PASSAGE = 5
 MIN_SCORE = 0.12
 CONCEPT_WEIGHT = 0.2
@@ -39,18 +46,14 @@ class Candidate:
 
 
 class _Stats:
-    """IDF of terms and concepts, loaded once per run."""
+    """IDF of terms and concepts, from the stored document frequencies, loaded once per run."""
 
-    def __init__(self, terms: set[str]):
-        self.n = max(1, PassageProfile.objects.count())
+    def __init__(self, terms: set[str], concepts: set[int]):
         self.term_df: dict[str, int] = {}
-        _load_terms(self, terms)
-        self.concept_df = dict(
-            Mention.objects.filter(status=MentionStatus.ACTIVE, passage__revision__is_current=True)
-            .values("concept_id")
-            .annotate(n=Count("passage_id", distinct=True))
-            .values_list("concept_id", "n")
-        )
+        keys = {concept_key(c): c for c in concepts}
+        _load_terms(self, terms | set(keys) | {PROFILES_KEY})
+        self.n = max(1, self.term_df.pop(PROFILES_KEY, 0))
+        self.concept_df = {keys[k]: self.term_df.pop(k) for k in list(self.term_df) if k in keys}
 
     def term_idf(self, term: str) -> float:
         # A term in (nearly) every passage says nothing about a pair: its weight goes to zero.
@@ -102,20 +105,28 @@ def _rank(
 
 
 def _pools(sources: list[PassageProfile], stats: _Stats) -> dict[int, dict[int, PassageProfile]]:
-    """For each source passage, the other papers' passages that share its rarest concepts (one query)."""
-    wanted = {c for s in sources for c in s.concepts}
+    """For each source passage, the other papers' passages that share its rarest concepts.
+
+    One bounded query per concept of the paper: at most ``POSTINGS`` passages of other papers.
+    """
+    wanted = sorted({c for s in sources for c in s.concepts})
+    papers = {s.paper_id for s in sources}
     by_concept: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for passage_id, paper_id, concept_id in (
-        Mention.objects.filter(
-            concept_id__in=wanted,
+    for concept_id in wanted:
+        postings = Mention.objects.filter(
+            concept_id=concept_id,
             status=MentionStatus.ACTIVE,
             passage__revision__is_current=True,
             passage__kind__in=PROFILE_KINDS,
         )
-        .values_list("passage_id", "passage__paper_id", "concept_id")
-        .distinct()
-    ):
-        by_concept[concept_id].append((passage_id, paper_id))
+        if len(papers) == 1:  # a paper's own passages never count, so they take no place in the cap
+            postings = postings.exclude(passage__paper_id__in=papers)
+        postings = (
+            postings.order_by("-passage_id")
+            .values_list("passage_id", "passage__paper_id")
+            .distinct()[:POSTINGS]
+        )
+        by_concept[concept_id] = list(postings)
     chosen: dict[int, list[int]] = {}
     for source in sources:
         weights: Counter = Counter()
@@ -135,7 +146,7 @@ def crossref_candidates(*, passages: list[Passage], limit: int = 20) -> dict[int
     sources = list(PassageProfile.objects.filter(passage__in=passages))
     if not sources:
         return {}
-    stats = _Stats({t for s in sources for t in s.terms})
+    stats = _Stats({t for s in sources for t in s.terms}, {c for s in sources for c in s.concepts})
     pools = _pools(sources, stats)
     needed_terms = {t for pool in pools.values() for p in pool.values() for t in p.terms}
     _load_terms(stats, needed_terms - stats.term_df.keys())
@@ -164,15 +175,16 @@ def crossrefs_suggest_for_paper(
     *, paper, per_passage: int = PER_PASSAGE, min_score: float = MIN_SCORE
 ) -> int:
     """Replace the open suggestions involving ``paper`` with fresh ones against the other papers."""
-    CrossReference.objects.filter(status=CrossRefStatus.SUGGESTED).filter(
-        Q(source_passage__paper=paper) | Q(target_passage__paper=paper)
-    ).delete()
+    # By the paper's passage ids (two index lookups), not a join through every cross-reference.
+    mine = list(Passage.objects.filter(paper=paper).values_list("pk", flat=True))
+    involving = Q(source_passage_id__in=mine) | Q(target_passage_id__in=mine)
+    CrossReference.objects.filter(involving, status=CrossRefStatus.SUGGESTED).delete()
     passages = list(Passage.objects.filter(paper=paper).current())
     ranked = crossref_candidates(passages=passages, limit=per_passage)
     decided = set()
-    for a, b in CrossReference.objects.filter(
-        Q(source_passage__paper=paper) | Q(target_passage__paper=paper), source_passage__isnull=False
-    ).values_list("source_passage_id", "target_passage_id"):
+    for a, b in CrossReference.objects.filter(involving, source_passage__isnull=False).values_list(
+        "source_passage_id", "target_passage_id"
+    ):
         decided.update({(a, b), (b, a)})
     concept_ids = {c for cands in ranked.values() for cand in cands for c in cand.shared_concepts}
     labels = dict(Concept.objects.filter(pk__in=concept_ids).values_list("pk", "label_zh"))
