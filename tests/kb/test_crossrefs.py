@@ -96,6 +96,40 @@ def test_document_frequencies_are_updated_incrementally(divide):
     assert TermStat.objects.get(term="老年人").df == 2
 
 
+def test_concept_frequencies_and_profile_count_are_stored_and_kept_exact(divide, prosperity):
+    a = make_paper("a")
+    make_paper("b")
+    services.passage_profiles_build(paper=a)  # a rebuild subtracts the old profiles first
+    stored = dict(TermStat.objects.filter(term__startswith="#").values_list("term", "df"))
+    expected = {"#profiles": PassageProfile.objects.count()}
+    for concepts in PassageProfile.objects.values_list("concepts", flat=True):
+        for concept_id in concepts:
+            expected[f"#c{concept_id}"] = expected.get(f"#c{concept_id}", 0) + 1
+    assert {k: v for k, v in stored.items() if v} == expected
+    assert expected["#profiles"] == 6 and len(expected) > 2
+
+
+def test_the_candidate_step_reads_a_bounded_number_of_passages_per_concept(
+    divide, prosperity, monkeypatch, django_assert_max_num_queries
+):
+    from kb.services.crossrefs import suggestions
+
+    make_paper("a")
+    make_paper("b")
+    c = make_paper("c")
+    sources = list(PassageProfile.objects.filter(paper=c))
+    stats = suggestions._Stats(set(), {k for s in sources for k in s.concepts})
+    full = suggestions._pools(sources, stats)
+    assert max(len(pool) for pool in full.values()) >= 2
+    monkeypatch.setattr(suggestions, "POSTINGS", 1)
+    concepts = {k for s in sources for k in s.concepts}
+    with django_assert_max_num_queries(len(concepts) + 2):
+        capped = suggestions._pools(sources, stats)
+    for source in sources:
+        assert len(capped[source.passage_id]) <= len(source.concepts)  # one passage per concept at most
+        assert set(capped[source.passage_id]) <= set(full[source.passage_id])
+
+
 def test_confirm_reject_and_decided_pairs_are_not_suggested_again(divide, prosperity, editor):
     make_paper("a")
     b = make_paper("b")
