@@ -16,7 +16,7 @@ CORPUS ?= $(KB_SAMPLE_CORPUS)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-models.txt | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker demo-users test fast slow e2e chromium axe lint typecheck format bench loadtest messages clean
+.PHONY: help install run worker demo-users test fast slow e2e chromium axe lint typecheck format bench bench-scale loadtest messages clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -98,6 +98,11 @@ format: install ## apply ruff fixes and formatting
 
 bench: install ## benchmarks: ingestion and search throughput and latency
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# make bench-scale: library sizes to measure (10,000 takes hours on two cores: SIZES="100 1000 10000").
+SIZES ?= 100 1000
+bench-scale: install ## page latency (median, p95 vs a 404 floor) and load time per paper at SIZES papers, PostgreSQL, one gunicorn worker
+	$(PY) bench/scale.py --sizes $(SIZES)
 
 # make loadtest: PAPERS in the library, USERS simulated users for DURATION (bench/loadtest.sh).
 PAPERS ?= 2000
