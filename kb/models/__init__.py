@@ -1,5 +1,6 @@
 """The knowledge layer: what people say about the papers."""
 
+from kb.models import aggregates  # noqa: F401 - registers the aggregate tables
 from kb.models.anchors import AnchorStatus
 from kb.models.annotations import Annotation, HighlightColor, Motivation, Visibility
 from kb.models.claims import Claim, ClaimKind, ClaimStatus, Evidence, Stance

@@ -5,20 +5,22 @@ new or as a new revision, in this order:
 
 1. re-anchoring: annotations and evidence on the older text are marked, then
    re-anchored to the new revision (a revision only);
-2. concept mentions in the paper's passages;
+2. concept mentions in the paper's passages, and the page aggregates that count them;
 3. concept definitions pointed at this paper's passages where they quote it;
 4. the passages' term profiles;
 5. cross-reference suggestions to the other papers (they read the mentions and profiles);
 6. the search index, once the transaction commits (it reads all of the above).
 
 ``paper_metadata_changed`` follows an admin's metadata correction (a ``papers``
-service): the paper's documents are reindexed. ``papers`` never imports ``kb``:
+service): the paper's documents are reindexed and its aggregates refreshed (its status
+and year count there). ``papers`` never imports ``kb``:
 ``KbConfig.ready()`` registers it once through ``papers.services.metadata.register_after_update``.
 """
 
 from __future__ import annotations
 
 from kb.search.service import search_index_enqueue
+from kb.services.aggregates import aggregates_refresh
 from kb.services.anchoring import mark_for_reanchoring, targets_reanchor
 from kb.services.concepts import definition_sources_resolve
 from kb.services.crossrefs import crossrefs_suggest_for_paper, passage_profiles_build
@@ -48,4 +50,5 @@ def paper_loaded(outcome, *, crossrefs: bool = True, index: bool = True) -> None
 
 def paper_metadata_changed(paper) -> None:
     """Titles, years and authors are copied into every document of the paper."""
+    aggregates_refresh(paper_ids=[paper.pk])
     search_index_enqueue(obj=paper)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from kb.lib.conceptmatch import ConceptMatcher
 from kb.models import Concept, Mention, MentionOrigin, MentionStatus
 from kb.search.service import search_index_enqueue, search_index_enqueue_papers
+from kb.services.aggregates import aggregates_refresh
 from papers.models import Passage, PassageKind
 
 CONTEXT_CHARS = 8
@@ -79,7 +80,10 @@ def mentions_detect(*, passages: Iterable[Passage], concept_ids: set[int] | None
 
     The papers whose mentions changed are reindexed (their passages carry concept ids).
     """
+    passages = list(passages)
     count, changed = _detect(passages, concept_ids)
+    # Every paper whose passages were looked at: a revision's old mentions stop counting too.
+    aggregates_refresh(paper_ids=changed | {p.paper_id for p in passages})
     search_index_enqueue_papers(paper_ids=changed)
     return count
 
@@ -151,6 +155,7 @@ def mentions_detect_all(*, concept_ids: set[int] | None = None, batch: int = 200
             search_index_enqueue_papers(paper_ids=changed)
             return total
         count, papers = _detect(chunk, concept_ids)
+        aggregates_refresh(paper_ids=papers)
         total, changed = total + count, changed | papers
         last = chunk[-1].pk
 
@@ -164,6 +169,7 @@ def mention_reject(*, mention: Mention, user) -> Mention:
         mention.prefix, mention.suffix = _context(mention.passage.text, mention.start, mention.end)
     mention.full_clean()
     mention.save()
+    aggregates_refresh(paper_ids=[mention.passage.paper_id])
     search_index_enqueue(obj=mention)
     return mention
 
@@ -186,6 +192,7 @@ def mention_create(*, passage: Passage, concept: Concept, start: int, end: int, 
         existing.origin = MentionOrigin.MANUAL
         existing.created_by = user
         existing.save()
+        aggregates_refresh(paper_ids=[passage.paper_id])
         search_index_enqueue(obj=existing)
         return existing
     prefix, suffix = _context(passage.text, start, end)
@@ -202,5 +209,6 @@ def mention_create(*, passage: Passage, concept: Concept, start: int, end: int, 
     )
     mention.full_clean()
     mention.save()
+    aggregates_refresh(paper_ids=[mention.passage.paper_id])
     search_index_enqueue(obj=mention)
     return mention

@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kb.models.aggregates import PaperAggregate
 from kb.services.loading import expand_paths
+from papers.models import Paper
 
 NO_CORPUS = """No sample corpus at {path}: the library starts empty.
 To add papers:
@@ -36,3 +38,6 @@ class Command(BaseCommand):
         call_command(
             "ingest", str(path), verbosity=options["verbosity"], stdout=self.stdout, stderr=self.stderr
         )
+        # A library loaded before the page aggregates existed gets them once.
+        if PaperAggregate.objects.count() < Paper.objects.count():
+            call_command("rebuild_aggregates", verbosity=options["verbosity"], stdout=self.stdout)

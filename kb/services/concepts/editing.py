@@ -19,6 +19,7 @@ from kb.lib.usertext import clean_many, clean_text
 from kb.models import Concept, Mention
 from kb.models.concepts import ConceptCandidate
 from kb.search.service import search_index_enqueue, search_index_enqueue_papers
+from kb.services.aggregates import aggregates_refresh
 from kb.services.mentions import concept_terms, mentions_detect_all
 from kb.services.versions import version_take
 
@@ -279,6 +280,7 @@ def concept_merge(*, source: Concept, target: Concept, user=None) -> Concept:
     source.broader.clear()
     source.full_clean()
     source.save()
+    aggregates_refresh(paper_ids=papers)
     search_index_enqueue_papers(paper_ids=papers)
     for obj in (*claims, source, target):  # the merged concept's document goes
         search_index_enqueue(obj=obj)
