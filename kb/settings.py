@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from kb.lib.env import EnvError, env_bool, env_int, env_list, env_str, parse_database_url
+from kb.lib.env import EnvError, env_base_url, env_bool, env_int, env_list, env_str, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KB_VAR_DIR", str(BASE_DIR / "var")))
@@ -45,6 +45,8 @@ try:
     for _name in ("KB_PARSE_MEMORY_MB", "KB_PARSE_TIMEOUT_S", "KB_PARSE_MAX_PAGES", "KB_PUBLISH_MAX_CHARS"):
         if globals()[_name] <= 0:
             raise EnvError(f"{_name} must be a positive integer; got {globals()[_name]}")
+    # Concept IRIs (the SKOS export's @id, matched again on import) start here, whatever host served them.
+    KB_BASE_URL = env_base_url("KB_BASE_URL", "http://localhost:8000")
     KB_SAMPLE_CORPUS = env_str("KB_SAMPLE_CORPUS", str(BASE_DIR.parent / "shared" / "corpus"))
     KB_SEARCH_INDEX_DIR = env_str("KB_SEARCH_INDEX_DIR", str(VAR_DIR / "search-index"))
     KB_SEARCH_THESAURUS_TTL = env_int("KB_SEARCH_THESAURUS_TTL", 30)

@@ -22,3 +22,16 @@ def upload_publish_task(upload_id: int, user_id: int) -> str:
     from kb.services.uploads import upload_publish_run
 
     return upload_publish_run(upload_id=upload_id, user_id=user_id)
+
+
+@task(queue_name="default")
+def graph_layout_task(
+    key: str, nodes: list, edges: list, sizes: dict, width: int, height: int, margin: float
+) -> int:
+    """Recompute and store one graph's layout (see ``kb.services.layouts``). Returns its nodes."""
+    from kb.services.layouts import layout_compute
+
+    positions = layout_compute(
+        key=key, nodes=nodes, edges=edges, sizes=sizes, width=width, height=height, margin=margin
+    )
+    return len(positions)

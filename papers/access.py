@@ -26,5 +26,7 @@ def _require(check):
 
 
 reader_required = _require(roles.can_read)
+# Signed in with a role (scholar and up): one's own notes, groups and preferences.
+member_required = _require(lambda user: roles.has_role(user, roles.SCHOLAR))
 editor_required = _require(roles.is_editor)
 admin_required = _require(roles.is_admin)

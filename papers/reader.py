@@ -21,6 +21,8 @@ class Overlay:
     spans: dict[int, list[Span]] = field(default_factory=dict)  # passage id -> spans
     context: dict = field(default_factory=dict)  # merged into the reader's template context
     margin_templates: list[str] = field(default_factory=list)  # partials included beside the text
+    tool_templates: list[str] = field(default_factory=list)  # partials of the bar above the paper
+    section_templates: list[str] = field(default_factory=list)  # partials after the reference list
 
 
 OverlayProvider = Callable[..., Overlay]

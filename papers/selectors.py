@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 
 from kb.lib.spans import Span, render_spans
+from papers import notes
 from papers.models import (
     Author,
     Authorship,
@@ -48,6 +49,8 @@ def paper_list(
         papers = papers.filter(authorships__author_id=author_id)
     # The prefetch runs on the rows fetched: the authors of one page, not of the whole list.
     papers = papers.order_by(*PAPER_SORTS.get(sort, PAPER_SORTS["year"])).prefetch_related(_authorships())
+    # An imported record without its text yet is marked in the list ("仅有题录").
+    papers = papers.annotate(has_text=Exists(TextRevision.objects.filter(paper=OuterRef("pk"))))
     if page is None:
         return papers
     return Paginator(papers, PAPERS_PER_PAGE).get_page(page)
@@ -78,6 +81,9 @@ class ReaderPassage:
     html: str
     classes: str = ""
     page_url: str = ""  # "view on page", for passages of a stored PDF
+    note_number: int | None = None  # a footnote's continuous number through the paper
+    backlinks: list[notes.BackLink] = field(default_factory=list)  # footnotes and references
+    notes_after: list[ReaderPassage] = field(default_factory=list)  # footnotes ending this section
 
 
 @dataclass
@@ -92,24 +98,22 @@ class Reader:
     revision: TextRevision | None
     toc: list[TocEntry]
     body: list[ReaderPassage]
-    footnotes: list[ReaderPassage]
+    footnotes: list[ReaderPassage]  # every footnote, in order
     references: list[ReaderPassage]
     front: list[ReaderPassage]  # abstracts and metadata lines
+    # Footnotes of no section with body text: shown pooled at the end (the others end their section).
+    pooled_footnotes: list[ReaderPassage] = field(default_factory=list)
     context: dict = field(default_factory=dict)
     margin_templates: list[str] = field(default_factory=list)
+    tool_templates: list[str] = field(default_factory=list)
+    section_templates: list[str] = field(default_factory=list)
 
 
-def _citation_spans(passage: Passage) -> list[Span]:
-    spans = []
-    for citation in passage.citations.all():
-        target = citation.footnote.passage if citation.footnote and citation.footnote.passage else None
-        if target is None and citation.reference and citation.reference.passage:
-            target = citation.reference.passage
-        attrs = (("class", "cite"),)
-        if target is not None:
-            attrs = (("class", "cite"), ("href", f"#{target.anchor}"), ("id", f"cite-{citation.pk}"))
-        spans.append(Span(citation.start, citation.end, "a" if target is not None else "span", attrs))
-    return spans
+def papers_streamed(*, papers, chunk_size: int = 200):
+    """``papers`` (a queryset) in the list's order with their authors, read ``chunk_size`` at a time
+    (two queries a chunk): for exports of a whole library in bounded memory."""
+    ordered = papers.prefetch_related(_authorships()).order_by("-year", "title", "pk")
+    return ordered.iterator(chunk_size=chunk_size)
 
 
 def papers_for_citation(*, paper_ids: list[int]) -> list[Paper]:
@@ -164,7 +168,7 @@ def paper_reader(*, paper_id: int, user) -> Reader:
     citations = Citation.objects.select_related("footnote__passage", "reference__passage")
     passages = list(
         Passage.objects.filter(revision=revision)
-        .select_related("section")
+        .select_related("section", "footnote_entry")
         .defer("boxes")
         .prefetch_related(Prefetch("citations", queryset=citations))
         .order_by("order")
@@ -174,20 +178,29 @@ def paper_reader(*, paper_id: int, user) -> Reader:
     extra: dict[int, list[Span]] = {}
     context: dict = {}
     margins: list[str] = []
+    tools: list[str] = []
+    after_refs: list[str] = []
     for overlay in overlays:
         for pid, spans in overlay.spans.items():
             extra.setdefault(pid, []).extend(spans)
         context.update(overlay.context)
         margins.extend(overlay.margin_templates)
+        tools.extend(overlay.tool_templates)
+        after_refs.extend(overlay.section_templates)
 
     first_of_section: dict[int, str] = {}
     groups: dict[str, list[ReaderPassage]] = {"body": [], "footnote": [], "reference": [], "front": []}
+    backlinks = notes.backlinks(passages)
     for p in passages:
-        html = render_spans(p.text, _citation_spans(p) + extra.get(p.pk, []))
-        item = ReaderPassage(passage=p, html=html, classes=_passage_classes(p))
+        spans = notes.citation_spans(p) + extra.get(p.pk, [])
+        if p.kind == PassageKind.FOOTNOTE:
+            spans += notes.note_marker_span(p)
+        item = ReaderPassage(passage=p, html=render_spans(p.text, spans), classes=_passage_classes(p))
+        item.backlinks = backlinks.get(p.pk, [])
         if on_pages and p.page is not None:
             item.page_url = reverse("papers:page-view", args=[paper.pk, p.page]) + f"?passage={p.pk}"
         if p.kind == PassageKind.FOOTNOTE:
+            item.note_number = notes.note_number(p)
             groups["footnote"].append(item)
         elif p.kind == PassageKind.REFERENCE:
             groups["reference"].append(item)
@@ -207,8 +220,11 @@ def paper_reader(*, paper_id: int, user) -> Reader:
         footnotes=groups["footnote"],
         references=groups["reference"],
         front=groups["front"],
+        pooled_footnotes=notes.place_notes(groups["body"], groups["footnote"]),
         context=context,
         margin_templates=margins,
+        tool_templates=tools,
+        section_templates=after_refs,
     )
 
 

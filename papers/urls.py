@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from papers import views, views_pages
+from papers import views, views_export, views_pages
 
 app_name = "papers"
 
 urlpatterns = [
     path("", views.paper_list, name="paper-list"),
+    path("export.<str:fmt>", views_export.paper_export, name="paper-export"),
     path("<int:pk>/", views.paper_detail, name="paper-detail"),
     path("<int:pk>/cite.<str:fmt>", views.paper_cite, name="paper-cite"),
     path("<int:pk>/edit/", views.paper_edit, name="paper-edit"),

@@ -49,7 +49,7 @@ def paper_list(request):
 def paper_detail(request, pk: int):
     reader = selectors.paper_reader(paper_id=pk, user=request.user)
     work = cite.cited_work(reader.paper)
-    citation = {"gbt7714": cite.gbt7714(work), "apa": cite.apa(work), "formats": list(cite.EXPORTS)}
+    citation = cite.citation(work)
     return render(
         request,
         "papers/paper_detail.html",

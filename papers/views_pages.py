@@ -27,7 +27,7 @@ def _passage_citation(paper, passage: Passage | None) -> dict | None:
     if passage is None:
         return None
     work = cite.passage_work(cite.cited_work(paper), passage.cited_page)
-    return {"gbt7714": cite.gbt7714(work), "apa": cite.apa(work), "formats": list(cite.EXPORTS)}
+    return cite.citation(work)
 
 
 @reader_required

@@ -20,6 +20,7 @@ from kb.models import CrossReference, Upload, UploadState
 from kb.models.concepts import ConceptCandidate
 from kb.services import annotations as annotation_services
 from kb.services import claims as claim_services
+from kb.services import groups as group_services
 from papers.ingest import parse_bytes
 from tests import factories as f
 
@@ -141,6 +142,7 @@ def library(admin_user, editor):
         "annotation": annotation,
         "claim": claims[0],
         "upload": upload,
+        "group": group_services.group_create(user=admin_user, name="Reading group", owner=editor),
     }
 
 
@@ -154,11 +156,16 @@ PAGES = {
     "concept-detail": lambda w: w["concept"].get_absolute_url(),
     "concept-edit": lambda w: reverse("kb:concept-edit", args=[w["concept"].slug]),
     "concept-candidates": lambda w: reverse("kb:concept-candidates"),
+    "thesaurus-import": lambda w: reverse("kb:thesaurus-import"),
     "comparison": lambda w: reverse("kb:comparison"),
+    "comparison-claims": lambda w: reverse("kb:comparison") + "?mode=claims",
+    "paper-concept-graph": lambda w: reverse("kb:paper-concept-graph"),
     "concept-graph": lambda w: reverse("kb:concept-graph"),
     "crossref-review": lambda w: reverse("kb:crossref-review"),
     "search": lambda w: reverse("kb:search") + "?q=digital",
     "claim-list": lambda w: reverse("kb:claim-list"),
+    "claim-list-filtered": lambda w: reverse("kb:claim-list")
+    + f"?paper={w['claim'].paper_id}&concept={w['concept'].slug}",
     "claim-detail": lambda w: w["claim"].get_absolute_url(),
     "claim-graph": lambda w: reverse("kb:claim-graph"),
     "concept-claims": lambda w: reverse("kb:concept-claims", args=[w["concept"].slug]),
@@ -169,6 +176,9 @@ PAGES = {
     "upload-list": lambda w: reverse("kb:upload-list"),
     "upload-detail": lambda w: w["upload"].get_absolute_url(),
     "login": lambda w: reverse("login"),
+    "group-list": lambda w: reverse("kb:group-list"),
+    "group-create": lambda w: reverse("kb:group-create"),
+    "group-detail": lambda w: reverse("kb:group-detail", args=[w["group"].pk]),
 }
 
 

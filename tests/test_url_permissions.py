@@ -33,8 +33,11 @@ from kb.models import CrossReference, CrossRefStatus, Upload, UploadState
 from kb.models.concepts import ConceptCandidate
 from kb.services import annotations as annotation_services
 from kb.services import claims as claim_services
+from kb.services import groups as group_services
+from kb.services.tokens import token_create
 from papers.services import paper_save_parsed
 from tests import factories as f
+from tests.kb.citation_samples import citation_world
 from tests.papers.pagepdf import two_page_parsed, two_page_pdf
 
 # Who may do what. "public": anyone; "read": any role (anyone while public reading is on);
@@ -52,6 +55,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "papers:paper-list": (READ, READ),
     "papers:paper-detail": (READ, READ),
     "papers:paper-cite": (READ, READ),
+    "papers:paper-export": (READ, READ),
     "papers:paper-edit": (ADMIN, ADMIN),
     "papers:page-view": (READ, READ),
     "papers:page-image": (READ, READ),
@@ -60,6 +64,10 @@ ACCESS: dict[str, tuple[str, str]] = {
     # concepts, comparison, graphs, cross-references
     "kb:concept-list": (READ, READ),
     "kb:thesaurus-skos": (READ, READ),
+    "kb:thesaurus-import": (EDIT, EDIT),
+    "kb:thesaurus-import-preview": (EDIT, EDIT),
+    "kb:thesaurus-import-apply": (EDIT, EDIT),
+    "kb:thesaurus-import-cancel": (EDIT, EDIT),
     "kb:concept-detail": (READ, READ),
     "kb:concept-create": (EDIT, EDIT),
     "kb:concept-edit": (EDIT, EDIT),
@@ -74,10 +82,17 @@ ACCESS: dict[str, tuple[str, str]] = {
     "kb:paper-concept-graph": (READ, READ),
     "kb:crossref-review": (EDIT, EDIT),
     "kb:crossref-decide": (EDIT, EDIT),
+    "kb:cited-work-detail": (READ, READ),
+    "kb:citation-network-export": (READ, READ),
+    "kb:cited-work-promote": (EDIT, EDIT),
+    "kb:reference-link-decide": (EDIT, EDIT),
+    "kb:citation-stance": (EDIT, EDIT),
     # search
     "kb:search": (READ, READ),
     "kb:search-api": (READ, READ),
     "kb:search-export": (READ, READ),
+    "kb:concept-export": (READ, READ),
+    "kb:paper-notes-export": (READ, READ),
     # admin uploads
     "kb:upload-list": (ADMIN, ADMIN),
     "kb:upload-create": (ADMIN, ADMIN),
@@ -87,21 +102,31 @@ ACCESS: dict[str, tuple[str, str]] = {
     "kb:upload-publish": (ADMIN, ADMIN),
     "kb:upload-discard": (ADMIN, ADMIN),
     "kb:upload-retry": (ADMIN, ADMIN),
+    # bibliographic record import
+    "kb:record-import": (EDIT, EDIT),
+    "kb:record-preview": (EDIT, EDIT),
+    "kb:record-apply": (EDIT, EDIT),
+    "kb:record-cancel": (EDIT, EDIT),
     # annotations, claims, history, W3C exchange
-    "kb:api-paper-annotations": (READ, EDIT),
-    "kb:api-annotation": (READ, EDIT),
+    # annotations: every signed-in user writes their own notes (private or for a group of theirs);
+    # public knowledge (claims, cross-references, concepts, mentions, history) stays with editors
+    "kb:api-paper-annotations": (READ, READ),
+    "kb:api-annotation": (READ, READ),
     "kb:api-tags": (READ, READ),
     "kb:api-claim-create": (EDIT, EDIT),
     "kb:api-evidence-add": (EDIT, EDIT),
+    "kb:api-claim-search": (EDIT, EDIT),
+    "kb:api-concept-suggest": (READ, READ),
+    "kb:evidence-stance": (EDIT, EDIT),
     "kb:api-crossref-create": (EDIT, EDIT),
     "kb:annotation-detail": (READ, READ),
-    "kb:annotation-reply": (EDIT, EDIT),
-    "kb:annotation-edit": (EDIT, EDIT),
+    "kb:annotation-reply": (READ, READ),
+    "kb:annotation-edit": (READ, READ),
     "kb:orphan-list": (EDIT, EDIT),
     "kb:orphan-reattach": (EDIT, EDIT),
     "kb:annotation-export": (READ, READ),
     "kb:annotation-margin": (READ, READ),
-    "kb:annotation-import": (EDIT, EDIT),
+    "kb:annotation-import": (READ, READ),  # scholars import into their own notes
     "kb:claim-list": (READ, READ),
     "kb:claim-graph": (READ, READ),
     "kb:claim-detail": (READ, READ),
@@ -112,6 +137,45 @@ ACCESS: dict[str, tuple[str, str]] = {
     "kb:concept-claims": (READ, READ),
     "kb:history": (EDIT, EDIT),
     "kb:history-restore": (EDIT, EDIT),
+    # my notes and the colours' names: signed-in users only (also while public reading is on)
+    "kb:my-notes": (READ, READ),
+    "kb:notes-export": (READ, READ),
+    "kb:color-names": (READ, READ),
+    # research groups: members see a group, owners and admins manage it (the services check
+    # the group role: the matrix's scholar owns the sample group); editors and admins create them
+    "kb:group-list": (READ, READ),
+    "kb:group-create": (EDIT, EDIT),
+    "kb:group-detail": (READ, READ),
+    "kb:group-edit": (READ, READ),
+    "kb:group-delete": (READ, READ),
+    "kb:group-leave": (READ, READ),
+    "kb:group-member-add": (READ, READ),
+    "kb:group-member-role": (READ, READ),
+    "kb:group-member-remove": (READ, READ),
+    "kb:note-scope": (READ, READ),
+    # reading in place: where one stopped, the concept-underline setting (signed-in readers, POST only)
+    "kb:reading-position": (READ, READ),
+    "kb:reading-preferences": (READ, READ),
+    # the read API (kb.api): GET only (a POST is 405, or 403 without a CSRF token); anonymous
+    # callers get 401 while public reading is off. Editors and admins manage their API tokens.
+    "api:api-root": (READ, READ),
+    "api:openapi-json": (READ, READ),
+    "api:openapi-view": (READ, READ),
+    "api:paper-list": (READ, READ),
+    "api:paper-detail": (READ, READ),
+    "api:paper-passages": (READ, READ),
+    "api:paper-mentions": (READ, READ),
+    "api:concept-list": (READ, READ),
+    "api:concept-detail": (READ, READ),
+    "api:concept-mentions": (READ, READ),
+    "api:claim-list": (READ, READ),
+    "api:claim-detail": (READ, READ),
+    "api:crossref-list": (READ, READ),
+    "api:annotation-list": (READ, READ),
+    "api:annotation-detail": (READ, READ),
+    "api:search": (READ, READ),
+    "kb:token-list": (EDIT, EDIT),
+    "kb:token-revoke": (EDIT, EDIT),
     # the Django admin: its login page is public, everything else is for admins
     "admin:login": (PUBLIC, PUBLIC),
     "admin:logout": (PUBLIC, PUBLIC),
@@ -123,7 +187,8 @@ SKIPPED = {
     "admin/(?P<url>.*)$": "the admin's catch-all answers every unknown path; admin:index covers its check",
 }
 
-REFUSED = {302, 403, 404, 405}
+# 401: the read API asks for credentials (kb.api.auth) instead of sending to the login page.
+REFUSED = {302, 401, 403, 404, 405}
 LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
 
 
@@ -155,7 +220,7 @@ def access_of(name: str) -> tuple[str, str] | None:
 
 
 @pytest.fixture
-def world(paper_with_text, editor, admin_user):
+def world(paper_with_text, scholar, editor, admin_user):
     paper = paper_with_text
     passage = paper.passages.get(order=1)
     other_passage = f.PassageFactory(text="数字鸿沟的另一种说法，出现在另一篇论文里。")
@@ -187,8 +252,17 @@ def world(paper_with_text, editor, admin_user):
         uploaded_by=admin_user,
         state=UploadState.FAILED,
     )
+    # A group the scholar owns, with one more member, and the scholar's note shared with it.
+    group = group_services.group_create(user=admin_user, name="数字治理读书会", owner=scholar)
+    member = f.UserFactory(role="Scholar")
+    group_services.group_add_member(user=scholar, group=group, member=member)
+    group_note = annotation_services.annotation_create(
+        user=scholar, passage=passage, start=0, end=4, exact="数字鸿沟", visibility=f"group:{group.pk}"
+    )
     pdf_paper = paper_save_parsed(parsed=two_page_parsed(two_page_pdf()), data=two_page_pdf()).paper
     pdf_passage = pdf_paper.passages.get(order=1)
+    # The citation network: a reference of the paper linked to a cited work, a statement of its citation.
+    cited_work, reference_link, statement = citation_world(paper)
     kwargs_by_name = {
         "papers:paper-detail": {"pk": paper.pk},
         "papers:page-view": {"pk": pdf_paper.pk, "page": 1},
@@ -196,18 +270,29 @@ def world(paper_with_text, editor, admin_user):
         "papers:passage-cite": {"pk": pdf_paper.pk, "passage_pk": pdf_passage.pk, "fmt": "ris"},
         "papers:paper-cite": {"pk": paper.pk, "fmt": "ris"},
         "kb:search-export": {"fmt": "ris"},
+        "papers:paper-export": {"fmt": "ris"},
+        "kb:concept-export": {"slug": concept.slug, "fmt": "bib"},
         "papers:paper-edit": {"pk": paper.pk},
         "papers:author-detail": {"pk": paper.authorships.first().author_id},
         "kb:concept-candidate-decide": {"pk": candidate.pk, "action": "dismiss"},
         "kb:mention-reject": {"pk": mention.pk},
         "kb:crossref-decide": {"pk": suggestion.pk, "action": "reject"},
+        "kb:cited-work-detail": {"pk": cited_work.pk},
+        "kb:citation-network-export": {"fmt": "graphml"},
+        "kb:cited-work-promote": {"pk": cited_work.pk},
+        "kb:reference-link-decide": {"pk": reference_link.pk, "action": "confirm"},
+        "kb:citation-stance": {"pk": statement.pk},
         "kb:api-annotation": {"pk": annotation.pk},
         "kb:api-evidence-add": {"pk": claim.pk},
+        "kb:evidence-stance": {"pk": claim.evidence.get().pk},
         "kb:annotation-detail": {"pk": annotation.pk},
-        "kb:annotation-reply": {"pk": annotation.pk},
-        "kb:annotation-edit": {"pk": annotation.pk},
+        "kb:annotation-reply": {"pk": group_note.pk},
+        "kb:annotation-edit": {"pk": group_note.pk},
         "kb:orphan-reattach": {"kind": "annotation", "pk": annotation.pk},
         "kb:relation-delete": {"pk": relation.pk},
+        "api:claim-detail": {"claim_id": claim.pk},
+        "api:annotation-detail": {"annotation_id": annotation.pk},
+        "kb:token-revoke": {"pk": token_create(user=editor, name="脚本")[0].pk},
         "kb:history": {"model_name": "claim", "pk": claim.pk},
         "kb:history-restore": {
             "model_name": "claim",
@@ -224,7 +309,11 @@ def world(paper_with_text, editor, admin_user):
         "content_type_id": 1,
         "id": admin_user.pk,
     }
-    kwargs_by_prefix = {"kb:upload-": {"pk": upload.pk}, "kb:claim-": {"pk": claim.pk}}
+    kwargs_by_prefix = {
+        "kb:upload-": {"pk": upload.pk},
+        "kb:claim-": {"pk": claim.pk},
+        "kb:group-": {"pk": group.pk, "user_pk": member.pk},
+    }
     return SimpleNamespace(
         by_name=kwargs_by_name,
         by_argument=kwargs_by_argument,

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from kb.services.uploads import ERROR_TOO_LARGE, MAX_FILES, SUFFIX_FORMATS
+from kb.lib.params import int_or_none
+from kb.services.uploads import ERROR_RECORD_PICK, ERROR_TOO_LARGE, MAX_FILES, SUFFIX_FORMATS
+from papers.models import Paper
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,6 +36,13 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
+    # The metadata-only paper (an imported record) whose full text is uploaded ("上传全文").
+    record = forms.ModelChoiceField(
+        queryset=Paper.objects.filter(revisions__isnull=True),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": ERROR_RECORD_PICK},
+    )
     files = MultipleFileField(
         label=_("论文文件"),
         help_text=_("可一次选择多个 PDF、TXT 或 Markdown 文件。"),
@@ -46,6 +56,13 @@ class UploadForm(forms.Form):
     @property
     def max_bytes(self) -> int:
         return settings.KB_UPLOAD_MAX_MB * 1024 * 1024
+
+    @cached_property
+    def record_paper(self) -> Paper | None:
+        """The record named by the form (``?record=`` on the page), for the page to show."""
+        value = self.data.get("record") if self.is_bound else self.initial.get("record")
+        pk = int_or_none(value)
+        return Paper.objects.filter(pk=pk, revisions__isnull=True).first() if pk else None
 
     def refused_by_browser(self) -> list[str]:
         """Why the files the browser kept back were not sent (too large), by their names."""

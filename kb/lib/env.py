@@ -54,6 +54,16 @@ def env_list(
     return [item.strip() for item in environ[name].split(",") if item.strip()]
 
 
+def env_base_url(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    """An absolute http(s) URL with a host and nothing after the path, without a trailing ``/``."""
+    environ = os.environ if environ is None else environ
+    value = environ.get(name, "").strip() or default
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment:
+        raise EnvError(f"{name} must be an absolute http(s) URL such as https://kb.example.org; got {value!r}")
+    return value.rstrip("/")
+
+
 def parse_database_url(url: str) -> dict:
     """Turn ``postgres://user:pass@host:port/name`` or ``sqlite:///path`` into a Django DATABASES entry."""
     parsed = urlparse(url)

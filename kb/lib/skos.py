@@ -1,15 +1,22 @@
 """The thesaurus as SKOS in JSON-LD, for other vocabulary tools (VocBench, Skosmos, ORKG).
 
-Pure: takes plain ``SkosConcept`` data and the URIs to give them. Labels carry language
-tags (``zh`` for labels with Han characters, else ``en``); ``skos:narrower`` is written
-out as well as ``skos:broader`` so that consumers need no inference.
+Pure: takes plain ``SkosConcept`` data and the URIs to give them (stable ones, from
+``KB_BASE_URL``). Labels carry BCP 47 tags by script: ``zh-Hans`` for simplified Chinese,
+``zh-Hant`` for traditional (a label OpenCC's t2s changes), ``en`` for the rest;
+``skos:narrower`` is written out as well as ``skos:broader`` so that consumers need no
+inference.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import opencc
+
 from kb.lib.textnorm import has_han
+
+HANS, HANT, EN = "zh-Hans", "zh-Hant", "en"
+_T2S = opencc.OpenCC("t2s")
 
 CONTEXT = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -39,8 +46,18 @@ class SkosConcept:
     related: list[str] = field(default_factory=list)  # slugs
 
 
-def _language(text: str) -> str:
-    return "zh" if has_han(text) else "en"
+def to_simplified(text: str) -> str:
+    return _T2S.convert(text)
+
+
+def script_tag(text: str) -> str:
+    """``zh-Hant`` for a label in traditional characters, ``zh-Hans`` for other Chinese, else ``en``."""
+    if not has_han(text):
+        return EN
+    return HANT if to_simplified(text) != text else HANS
+
+
+_language = script_tag
 
 
 def _by_language(values: list[str]) -> dict[str, list[str]]:
@@ -66,7 +83,10 @@ def skos_jsonld(
             "@type": "skos:Concept",
             "inScheme": scheme_uri,
             "notation": c.slug,
-            "prefLabel": {"zh": c.label_zh, **({"en": c.label_en} if c.label_en else {})},
+            "prefLabel": {
+                HANT if script_tag(c.label_zh) == HANT else HANS: c.label_zh,
+                **({EN: c.label_en} if c.label_en else {}),
+            },
         }
         aliases = [a for a in c.aliases if a and a not in (c.label_zh, c.label_en)]
         if aliases:
@@ -86,7 +106,7 @@ def skos_jsonld(
     scheme = {
         "@id": scheme_uri,
         "@type": "skos:ConceptScheme",
-        "title": {"zh": title_zh, "en": title_en},
+        "title": {HANS: title_zh, EN: title_en},
         "hasTopConcept": [n["@id"] for n in graph if "topConceptOf" in n],
     }
     return {"@context": CONTEXT, "@graph": [scheme, *graph]}

@@ -1,8 +1,17 @@
 """The knowledge layer: what people say about the papers."""
 
 from kb.models import aggregates  # noqa: F401 - registers the aggregate tables
+from kb.models import layouts  # noqa: F401 - registers the stored graph layouts
 from kb.models.anchors import AnchorStatus
 from kb.models.annotations import Annotation, HighlightColor, Motivation, Visibility
+from kb.models.citations import (
+    CitationStance,
+    CitationStatement,
+    CitedWork,
+    LinkStatus,
+    PaperKey,
+    ReferenceLink,
+)
 from kb.models.claims import Claim, ClaimKind, ClaimStatus, Evidence, Stance
 from kb.models.concepts import Concept, Mention, MentionOrigin, MentionStatus
 from kb.models.crossrefs import CrossReference, CrossRefStatus, Relation
@@ -27,6 +36,9 @@ __all__ = [
     "UserPreference",
     "AnchorStatus",
     "Annotation",
+    "CitationStance",
+    "CitationStatement",
+    "CitedWork",
     "Claim",
     "ClaimKind",
     "ClaimStatus",
@@ -34,10 +46,13 @@ __all__ = [
     "CrossRefStatus",
     "CrossReference",
     "Evidence",
+    "LinkStatus",
     "Mention",
     "Motivation",
     "MentionOrigin",
     "MentionStatus",
+    "PaperKey",
+    "ReferenceLink",
     "Relation",
     "Upload",
     "UploadState",

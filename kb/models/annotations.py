@@ -1,8 +1,9 @@
 """Annotations on passages: W3C-style selectors, Markdown body, visibility, replies, tags.
 
 Who sees what (``Annotation.objects.visible_to``): public ones to every
-reader, editors' ones to editors, private ones to their author only. Replies
-carry their thread's visibility. Every change is recorded (``history``).
+reader, editors' ones to editors, group ones to the group's current members,
+private ones to their author only. Replies carry their thread's visibility
+and group. Every change is recorded (``history``).
 """
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from taggit.managers import TaggableManager
 
 from kb.lib import roles
 from kb.models.anchors import AnchoredTarget
+from kb.models.people import GroupMembership
 
 
 class Visibility(models.TextChoices):
@@ -51,6 +53,10 @@ class AnnotationQuerySet(models.QuerySet):
         shown = Q(visibility=Visibility.PUBLIC) | Q(creator=user)
         if roles.is_editor(user):
             shown |= Q(visibility=Visibility.EDITORS)
+        # Membership is read now, in this query (no cache): leaving a group hides its notes at once.
+        # A subquery, not a join: a join would repeat a note once per member of its group.
+        mine = GroupMembership.objects.filter(user=user).values("group_id")
+        shown |= Q(visibility=Visibility.GROUP, group_id__in=mine)
         return self.filter(shown)
 
     def roots(self):
@@ -85,6 +91,7 @@ class Annotation(AnchoredTarget):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Provenance of imported annotations (Hypothesis, W3C): re-importing matches on source_id.
+    # One copy per importing user (two scholars may each import the same shared file).
     source_name = models.CharField(max_length=100, blank=True)
     source_id = models.CharField(max_length=200, blank=True, db_index=True)
     source_creator = models.CharField(max_length=200, blank=True)
@@ -100,7 +107,7 @@ class Annotation(AnchoredTarget):
         indexes = [models.Index(fields=["paper", "anchor_status"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["source_name", "source_id"],
+                fields=["creator", "source_name", "source_id"],
                 condition=~Q(source_id=""),
                 name="annotation_unique_source_id",
             )

@@ -96,6 +96,11 @@ class Evidence(AnchoredTarget):
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.exact[:40]}"
 
+    @property
+    def quoted_paper_id(self) -> int:
+        """The paper the quote comes from (any paper; the claim's own when its text is gone)."""
+        return self.revision.paper_id if self.revision_id else self.claim.paper_id
+
 
 CLAIM_RELATIONS = ("supports", "contradicts", "elaborates", "equivalent")
 

@@ -91,6 +91,11 @@ class CrossReference(models.Model):
                 fields=["source_claim", "target_claim", "relation"], name="crossref_unique_claim_pair"
             ),
         ]
+        # The review page reads a page of one status in its order, without sorting the lot.
+        indexes = [
+            models.Index(fields=["status", "-score", "id"], name="crossref_status_score"),
+            models.Index(fields=["status", "-updated_at", "id"], name="crossref_status_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} ({self.get_status_display()})"

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kb.models import Annotation, Claim, ClaimStatus, Concept, Evidence, Mention, MentionStatus
+from kb.models import Annotation, Claim, ClaimStatus, Concept, Evidence, Mention, MentionStatus, Visibility
 from kb.search.index import IndexDoc
 from papers.models import Authorship, Paper, Passage
 
@@ -158,6 +158,14 @@ def claim_documents(queryset) -> Iterator[IndexDoc]:
         )
 
 
+def annotation_vis(ann: Annotation) -> str:
+    """A group note's audience is its group ("group:<id>"; searches match the reader's groups);
+    one whose group is gone is its author's alone."""
+    if ann.visibility == Visibility.GROUP:
+        return f"group:{ann.group_id}" if ann.group_id else Visibility.PRIVATE
+    return ann.visibility
+
+
 def annotation_documents(queryset) -> Iterator[IndexDoc]:
     annotations = list(queryset.select_related("passage").prefetch_related("tags"))
     infos = _paper_infos(a.passage.paper_id for a in annotations if a.passage)
@@ -174,7 +182,7 @@ def annotation_documents(queryset) -> Iterator[IndexDoc]:
             year=info.year if info else 0,
             order=ann.passage.order if ann.passage else 0,
             status=info.status if info else "published",
-            vis=ann.visibility,
+            vis=annotation_vis(ann),
             creator=ann.creator_id,
             title=info.title if info else "",
             label=info.label if info else "",

@@ -66,7 +66,7 @@ class IndexDoc:
     kind: str = ""
     order: int = 0  # passage order, for the #p-<order> anchor
     status: str = "published"  # the paper's status (drafts only for admins)
-    vis: str = "public"  # public, editors or private
+    vis: str = "public"  # public, editors, private or "group:<id>"
     creator: int = 0
     title: str = ""  # paper title (boosted)
     heading: str = ""  # section heading (boosted)

@@ -67,6 +67,7 @@ class Scope:
     user_id: int = 0  # 0 for anonymous
     editor: bool = False
     admin: bool = False
+    group_ids: tuple[int, ...] = ()  # the research groups the user belongs to now
 
 
 @dataclass
@@ -208,6 +209,8 @@ class QueryBuilder:
             shown.append(Q.term_query(self.schema, "vis", "editors"))
         if scope.user_id:
             shown.append(Q.term_query(self.schema, "creator", scope.user_id))
+        # A group note is indexed with vis "group:<id>" (``documents.annotation_vis``).
+        shown += [Q.term_query(self.schema, "vis", f"group:{pk}") for pk in scope.group_ids]
         if scope.admin:
             return _any(shown)
         return _all([_any(shown), Q.term_query(self.schema, "status", "published")])

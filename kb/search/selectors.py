@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.lib import roles
 from kb.lib.textnorm import fold
-from kb.models import Concept
-from kb.search import repair
+from kb.models import Concept, GroupMembership
+from kb.search import backlink, repair
 from kb.search.dictionary import thesaurus
 from kb.search.index import SAMPLE_BUCKETS
 from kb.search.parser import MAX_CLAUSES, ParsedQuery, make_filter, parse
@@ -149,7 +149,9 @@ class _Urls:
         return template.replace(str(_PLACEHOLDER), str(arg))
 
 
-def _hit_url(urls: _Urls, *, type_: str, obj_id: int, paper_id: int, order: int, slug: str, hl: str) -> str:
+def _hit_url(
+    urls: _Urls, *, type_: str, obj_id: int, paper_id: int, order: int, slug: str, hl: str, back: str = ""
+) -> str:
     if type_ == "concept":
         return urls("kb:concept-detail", slug) if slug else ""
     if type_ == "claim":
@@ -161,7 +163,8 @@ def _hit_url(urls: _Urls, *, type_: str, obj_id: int, paper_id: int, order: int,
     url = urls("papers:paper-detail", paper_id)
     if not url:
         return ""
-    query = f"?{urlencode({'hl': hl})}" if hl else ""
+    params = "&".join(part for part in (urlencode({"hl": hl}) if hl else "", back) if part)
+    query = f"?{params}" if params else ""  # ``back``: the way back to the results (kb.search.backlink)
     anchor = f"#p-{order}" if type_ in ("passage", "annotation") else ""
     return url + query + anchor
 
@@ -336,7 +339,15 @@ def _build(index, parsed: ParsedQuery, user) -> tuple[tantivy.Searcher, Built]:
     )
     authenticated = getattr(user, "is_authenticated", False)
     scope = Scope(
-        user_id=user.pk if authenticated else 0, editor=roles.is_editor(user), admin=roles.is_admin(user)
+        user_id=user.pk if authenticated else 0,
+        editor=roles.is_editor(user),
+        admin=roles.is_admin(user),
+        # Read now, for this search: a member who left no longer finds the group's notes.
+        group_ids=tuple(
+            GroupMembership.objects.filter(user=user).values_list("group_id", flat=True)
+            if authenticated
+            else ()
+        ),
     )
     built = builder.build(
         parsed,
@@ -420,6 +431,7 @@ def _search_page(index, parsed, user, results: SearchResults, *, page: int, per_
     found = searcher.search(built.query, per_page, count=True, offset=(page - 1) * per_page)
     results.total = found.count  # type: ignore[attr-defined]  # tantivy's stub omits SearchResult.count
     hl = " ".join(built.highlight[:10])
+    back = backlink.encode(query=results.query, page=page, filters=selected)
     urls = _Urls()
     docs = [(score, searcher.doc(address).to_dict()) for score, address in found.hits]
     labels = highlights([d["label"][0].decode() for _, d in docs], built.highlight)
@@ -446,6 +458,7 @@ def _search_page(index, parsed, user, results: SearchResults, *, page: int, per_
                     order=order,
                     slug=slug,
                     hl=hl,
+                    back=back,
                 ),
                 slug=slug,
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from taggit.models import Tag
 
@@ -27,6 +27,10 @@ from kb.models import (
 from kb.models.anchors import SHOWN_STATUSES
 from kb.models.claims import CLAIM_RELATIONS
 from kb.models.crossrefs import Relation
+from kb.selectors.groups import note_scope_choices, user_groups
+from kb.services.audiences import audience_choices, audience_value, can_annotate
+from kb.services.colors import Swatch, color_palette, color_title
+from kb.services.preferences import NOTE_SCOPE_GROUP, preference_get
 from papers.models import Paper, Passage
 from papers.reader import Overlay
 from papers.selectors import paper_visible
@@ -47,9 +51,18 @@ class AnnotationMargin:
     claims: list[ClaimOnPaper]
     can_edit: bool
     passage_orders: dict[int, int]
+    palette: list[Swatch] = field(default_factory=list)  # the highlight colours, with the user's names
+    can_annotate: bool = False  # any signed-in user with a role writes their own notes
+    audiences: list[tuple[str, str]] = field(default_factory=list)  # whom the user may share with
+    scope: str = "all"  # which notes are shown (``UserPreference.note_scope``)
+    scope_choices: list[tuple[str, str]] = field(default_factory=list)
     visibilities = Visibility.choices
     kinds = ClaimKind.choices
     relations = [(value, label) for value, label in Relation.choices if value in CLAIM_RELATIONS]
+
+    @property
+    def audience_values(self) -> set[str]:
+        return {value for value, _label in self.audiences}
 
 
 def _replies(user):
@@ -60,31 +73,69 @@ def _replies(user):
     )
 
 
+def note_scope(*, user, groups: list) -> str:
+    """The reader's remembered note filter; a group the user has left falls back to all."""
+    if not can_annotate(user):
+        return "all"
+    scope = preference_get(user=user).note_scope or "all"
+    mine = {f"{NOTE_SCOPE_GROUP}{g.pk}" for g in groups}
+    if scope.startswith(NOTE_SCOPE_GROUP) and scope not in mine:
+        return "all"
+    return scope
+
+
+def scope_filter(queryset, *, scope: str, user):
+    """Narrow visible annotations to the reader's note filter ("all", "mine", "public", "group:<id>")."""
+    if scope == "mine":
+        return queryset.filter(creator=user)
+    if scope == "public":
+        return queryset.filter(visibility=Visibility.PUBLIC)
+    if scope.startswith(NOTE_SCOPE_GROUP):
+        return queryset.filter(visibility=Visibility.GROUP, group_id=int(scope[len(NOTE_SCOPE_GROUP) :]))
+    return queryset
+
+
 def reader_annotations(*, paper: Paper, passages: list[Passage], user) -> Overlay:
     """The reader's overlay provider: highlights, evidence marks and the margin partial."""
     by_id = {p.pk: p for p in passages}
+    groups = user_groups(user=user)
+    scope = note_scope(user=user, groups=groups)
     roots = list(
-        Annotation.objects.visible_to(user)
-        .filter(passage_id__in=list(by_id), parent=None, anchor_status__in=SHOWN_STATUSES)
-        .select_related("creator", "concept")
+        scope_filter(Annotation.objects.visible_to(user), scope=scope, user=user)
+        # A page note (an imported Hypothesis note on the whole paper) has no passage and no quote.
+        .filter(Q(passage_id__in=list(by_id)) | Q(paper=paper, passage=None, exact=""))
+        .filter(parent=None, anchor_status__in=SHOWN_STATUSES)
+        .select_related("creator", "concept", "group")
         .prefetch_related(_replies(user))
         .order_by("start", "created_at", "pk")
     )
+    roots.sort(key=lambda a: a.passage_id is not None)  # page notes first, on every database
     evidence = list(
         Evidence.objects.filter(
             passage_id__in=list(by_id),
             anchor_status__in=SHOWN_STATUSES,
-            claim__in=Claim.objects.visible_to(user).filter(paper=paper),
+            # Evidence quoted here for a claim of any paper (claims gather quotes across papers).
+            claim__in=Claim.objects.visible_to(user).filter(paper__in=Paper.objects.visible_to(user)),
         )
         .select_related("claim")
         .order_by("start", "pk")
     )
     spans: dict[int, list[Span]] = {}
+    palette = color_palette(user=user)
     for a in roots:
+        a.audience = audience_value(a.visibility, a.group_id)
+        a.color_title = color_title(a.color, palette)
+        if a.passage_id is None:
+            continue
         a.passage = by_id[a.passage_id]
         rel = a.passage_span()
         if rel:
-            attrs = (("class", f"anno anno--{a.visibility}"), ("data-annotation", str(a.pk)))
+            attrs: tuple[tuple[str, str], ...] = (
+                ("class", f"anno anno--{a.visibility}" + (f" anno--c-{a.color}" if a.color else "")),
+                ("data-annotation", str(a.pk)),
+            )
+            if a.color:  # the colour's name too, never the hue alone
+                attrs += (("title", a.color_title),)
             spans.setdefault(a.passage_id, []).append(Span(rel[0], rel[1], "mark", attrs))
     claims: dict[int, ClaimOnPaper] = {}
     for ev in evidence:
@@ -100,6 +151,11 @@ def reader_annotations(*, paper: Paper, passages: list[Passage], user) -> Overla
         claims=sorted(claims.values(), key=lambda c: c.evidence[0].start or 0),
         can_edit=roles.is_editor(user),
         passage_orders={p.pk: p.order for p in passages},
+        palette=palette,
+        can_annotate=can_annotate(user),
+        audiences=audience_choices(user=user, groups=groups),
+        scope=scope,
+        scope_choices=note_scope_choices(groups) if can_annotate(user) else [],
     )
     return Overlay(spans=spans, context={"annotation_margin": margin}, margin_templates=[MARGIN_TEMPLATE])
 
@@ -162,10 +218,10 @@ def orphan_list(*, user) -> tuple[list[Annotation], list[Evidence]]:
     )
     evidence = list(
         Evidence.objects.filter(anchor_status=AnchorStatus.ORPHANED)
-        .select_related("claim__paper", "revision")
-        .order_by("claim__paper_id", "pk")
+        .select_related("claim__paper", "revision__paper")
+        .order_by("revision__paper_id", "pk")
     )
-    _attach_candidates([(a, a.paper_id) for a in annotations] + [(e, e.claim.paper_id) for e in evidence])
+    _attach_candidates([(a, a.paper_id) for a in annotations] + [(e, e.quoted_paper_id) for e in evidence])
     return annotations, evidence
 
 

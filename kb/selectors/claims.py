@@ -9,24 +9,18 @@ from django.http import Http404
 
 from kb.lib import roles
 from kb.lib.graphlayout import grouped_circle_layout
-from kb.lib.spans import Span, render_spans
 from kb.models import Claim, ClaimKind, Concept, CrossReference, Evidence
 from kb.models.anchors import SHOWN_STATUSES
-from kb.models.claims import CLAIM_RELATIONS, claim_relations
+from kb.models.claims import CLAIM_RELATIONS, Stance, claim_relations
 from kb.models.crossrefs import Relation
+from kb.selectors.claim_evidence import evidence_by_paper, visible_claims
+from kb.selectors.graph_labels import claim_graph_labels
 from kb.services.claims import can_review
 from papers.models import Paper
 
 
-@dataclass
-class EvidenceInContext:
-    evidence: Evidence
-    html: str  # the passage with the quote marked, or the quote alone when it is not anchored
-    shown: bool
-
-
 def _visible_claims(user):
-    return Claim.objects.visible_to(user).filter(paper__in=Paper.objects.visible_to(user))
+    return visible_claims(user)
 
 
 def claim_get(*, pk: int, user) -> Claim:
@@ -39,14 +33,7 @@ def claim_get(*, pk: int, user) -> Claim:
 def claim_detail(*, pk: int, user) -> dict:
     claim = claim_get(pk=pk, user=user)
     visible = _visible_claims(user)
-    evidence = []
-    for ev in claim.evidence.select_related("passage").order_by("start", "pk"):
-        span = ev.passage_span() if ev.anchor_status in SHOWN_STATUSES else None
-        if span:
-            html = render_spans(ev.passage.text, [Span(span[0], span[1], "mark", (("class", "evidence"),))])
-        else:
-            html = render_spans(ev.exact)
-        evidence.append(EvidenceInContext(evidence=ev, html=html, shown=bool(span)))
+    groups, tally = evidence_by_paper(claim=claim, user=user)
     outgoing = list(
         CrossReference.objects.filter(source_claim=claim, target_claim__in=visible)
         .select_related("target_claim__paper", "creator")
@@ -57,6 +44,7 @@ def claim_detail(*, pk: int, user) -> dict:
         .select_related("source_claim__paper", "creator")
         .order_by("relation", "pk")
     )
+    concepts = list(claim.concepts.order_by("label_zh"))
     candidates = []
     if roles.is_editor(user):
         candidates = list(
@@ -64,8 +52,11 @@ def claim_detail(*, pk: int, user) -> dict:
         )
     return {
         "claim": claim,
-        "evidence": evidence,
-        "concepts": list(claim.concepts.order_by("label_zh")),
+        "evidence_groups": groups,
+        "evidence_count": sum(len(g.items) for g in groups),
+        "tally": tally,
+        "stances": Stance.choices,
+        "concepts": concepts,
         "outgoing": outgoing,
         "incoming": incoming,
         "candidates": candidates,
@@ -92,12 +83,26 @@ class ComparisonRow:
     cells: list[list[tuple[Claim, Evidence | None]]] = field(default_factory=list)  # one per paper
 
 
+def _own_quote(claim: Claim) -> Evidence | None:
+    """The first quote from the claim's own paper (its column), else its first quote at all."""
+    own = [
+        ev
+        for ev in claim.shown_evidence
+        if ev.revision is not None and ev.revision.paper_id == claim.paper_id
+    ]
+    return (own or claim.shown_evidence or [None])[0]
+
+
 def concept_claim_comparison(*, slug: str, user) -> dict:
     """Which papers claim what about a concept: kinds as rows, papers as columns, quotes in cells."""
     concept = Concept.objects.filter(slug=slug).first()
     if concept is None:
         raise Http404("no such concept")
-    shown = Evidence.objects.filter(anchor_status__in=SHOWN_STATUSES).order_by("start", "pk")
+    shown = (
+        Evidence.objects.filter(anchor_status__in=SHOWN_STATUSES)
+        .select_related("revision")
+        .order_by("start", "pk")
+    )
     claims = list(
         _visible_claims(user)
         .filter(concepts=concept)
@@ -116,13 +121,7 @@ def concept_claim_comparison(*, slug: str, user) -> dict:
             continue
         row = ComparisonRow(kind=kind, label=label)
         for paper in papers:
-            row.cells.append(
-                [
-                    (c, c.shown_evidence[0] if c.shown_evidence else None)
-                    for c in of_kind
-                    if c.paper_id == paper.pk
-                ]
-            )
+            row.cells.append([(c, _own_quote(c)) for c in of_kind if c.paper_id == paper.pk])
         rows.append(row)
     return {"concept": concept, "papers": papers, "rows": rows, "claim_count": len(claims)}
 
@@ -132,6 +131,7 @@ class GraphNode:
     claim: Claim
     x: float
     y: float
+    label: dict = field(default_factory=dict)  # placed by kb.selectors.graph_labels
 
 
 @dataclass
@@ -169,6 +169,7 @@ def claim_graph(*, user, concept_slug: str = "", width: int = 900, height: int =
         for e in edges
         if e.source_claim_id in pos and e.target_claim_id in pos
     ]
+    claim_graph_labels(nodes, drawn, width=width, height=height)
     papers = {c.paper_id: c.paper for c in claims}
     return {
         "concept": concept,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from kb.lib.paging import PeekPage
 from kb.models import CrossReference, CrossRefStatus
 from papers.models import Paper
 
@@ -33,7 +33,7 @@ def crossref_review(
         refs = refs.filter(Q(source_passage_id=passage_id) | Q(target_passage_id=passage_id))
     order = ["-score", "pk"] if status == CrossRefStatus.SUGGESTED else ["-updated_at", "pk"]
     refs = refs.select_related("source_passage__paper", "target_passage__paper", "creator").order_by(*order)
-    return Paginator(refs, PAGE_SIZE).get_page(page)
+    return PeekPage(refs, number=page, size=PAGE_SIZE)
 
 
 def crossref_get_suggested(*, pk: int) -> CrossReference:

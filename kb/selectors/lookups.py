@@ -1,5 +1,6 @@
 """Small lookups the JSON and form endpoints share: a passage of a paper's current text,
-concepts named by slug. Views call these instead of querying models themselves."""
+a concept named by slug (by label or alias: ``kb.selectors.concept_names``). Views call these
+instead of querying models themselves."""
 
 from __future__ import annotations
 
@@ -17,11 +18,6 @@ def passage_current(*, paper_id: int, pk: int | None = None, order: int | None =
     found = Passage.objects.filter(paper_id=paper_id, revision__is_current=True)
     found = found.filter(pk=pk) if pk is not None else found.filter(order=order)
     return found.first()
-
-
-def concepts_with_slugs(*, slugs) -> list[Concept]:
-    slugs = [str(s).strip() for s in slugs or [] if str(s).strip()]
-    return list(Concept.objects.filter(slug__in=slugs)) if slugs else []
 
 
 def concept_with_slug(*, slug: str | None) -> Concept | None:

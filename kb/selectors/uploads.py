@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from kb.models import Upload
 from papers.models import Paper, PassageKind, SourceFile
-from papers.services.ingest import normalise_title
+from papers.services.ingest import normalise_title, record_match
 from papers.warnings import warning_messages
 
 FIRST_PASSAGES = 12
@@ -70,6 +70,18 @@ def _existing_paper(meta: dict) -> tuple[Paper | None, str]:
     return None, ""
 
 
+def _record_for(upload: Upload, meta: dict) -> Paper | None:
+    """The metadata-only paper (imported record) this upload's text will be attached to: the one
+    the admin picked, else one matching the metadata (``papers.services.ingest.record_match``)."""
+    picked = (upload.corrections or {}).get("record")
+    if picked:
+        return Paper.objects.filter(pk=picked, revisions__isnull=True).first()
+    if meta["doi"] and Paper.objects.filter(doi__iexact=meta["doi"], revisions__isnull=True).exists():
+        return Paper.objects.filter(doi__iexact=meta["doi"]).first()
+    first = meta["authors"][0] if meta["authors"] else ""
+    return record_match(titles=[meta["title"], meta["title_en"]], first_author=first)
+
+
 def upload_preview(*, upload: Upload) -> dict:
     """Everything the preview shows: metadata, outline, first passages, counts, warnings, matches."""
     parsed = upload.preview
@@ -95,6 +107,12 @@ def upload_preview(*, upload: Upload) -> dict:
         SourceFile.objects.filter(sha256=upload.sha256, paper__isnull=False).select_related("paper").first()
     )
     existing, matched_by = (None, "") if duplicate else _existing_paper(meta)
+    record = _record_for(upload, meta) if not duplicate else None
+    # As the save decides: the record the admin picked, else a match with a text first.
+    if record is not None and (
+        existing is None or existing.pk == record.pk or "record" in upload.corrections
+    ):
+        existing, matched_by = record, "record"
     authors_by_name = {a.get("name"): a for a in parsed.get("authors", [])}
     return {
         "preview": parsed,

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kb.lib import anchoring, roles
@@ -155,7 +156,9 @@ def targets_reanchor(*, paper: Paper, user=None) -> ReanchorReport:
         Annotation.objects.filter(paper=paper, parent=None, **stale).select_related("revision", "passage")
     )
     targets += list(
-        Evidence.objects.filter(claim__paper=paper, **stale).select_related("revision", "passage")
+        # Evidence quotes any paper: the one of the text it was anchored to, not the claim's.
+        Evidence.objects.filter(Q(revision__paper=paper) | Q(revision=None, claim__paper=paper), **stale)
+        .select_related("revision", "passage")
     )
     by_revision = defaultdict(list)
     for target in targets:
@@ -186,7 +189,7 @@ def target_reattach(*, target, passage: Passage, exact: str, user) -> None:
         raise PermissionDenied(NOT_EDITOR)
     if target.anchor_status != AnchorStatus.ORPHANED:
         raise ValidationError(NOT_ORPHANED, code="not_orphaned")
-    paper_id = target.paper_id if isinstance(target, Annotation) else target.claim.paper_id
+    paper_id = target.paper_id if isinstance(target, Annotation) else target.quoted_paper_id
     if passage.paper_id != paper_id:
         raise ValidationError(SELECTION_NOT_FOUND, code="other_paper")
     fields = target_from_selection(passage=passage, start=None, end=None, exact=exact)

@@ -4,8 +4,12 @@ Contract:
 
 - Editors propose claims (``claim_create``): a statement, a kind, concepts and
   at least one evidence quote, each anchored like an annotation (a selection
-  of a passage of the claim's paper, current revision). A new claim is
-  ``proposed``.
+  of a passage, current revision). A new claim is ``proposed``.
+- Evidence (``evidence_add``) may come from any passage of any paper: a claim
+  such as "数字技术赋能共同富裕" gathers quotes from every paper that supports,
+  contradicts or qualifies it (``Stance``). The same quote twice is an error
+  (``DUPLICATE_EVIDENCE``); an editor changes a stance with
+  ``evidence_set_stance`` (history records who and when).
 - Review (``claim_review``): an admin, or an editor who did not create the
   claim, approves or rejects it (``SELF_REVIEW`` otherwise); the reviewer and
   the time are recorded.
@@ -30,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from kb.lib import roles
 from kb.lib.usertext import clean_text
 from kb.models import Claim, ClaimKind, ClaimStatus, Concept, CrossReference, CrossRefStatus, Evidence
-from kb.models.claims import CLAIM_RELATIONS
+from kb.models.claims import CLAIM_RELATIONS, Stance
 from kb.search.service import search_index_enqueue, searchable
 from kb.services.anchoring import NOT_EDITOR, target_from_selection
 from kb.services.versions import version_take
@@ -39,7 +43,8 @@ from papers.models import Paper, Passage
 EMPTY_STATEMENT = _("论断陈述不能为空。")
 BAD_KIND = _("未知的论断类型。")
 NO_EVIDENCE = _("论断至少需要一条证据引文。")
-EVIDENCE_OTHER_PAPER = _("证据必须出自该论断所属的论文。")
+BAD_STANCE = _("未知的证据立场。")
+DUPLICATE_EVIDENCE = _("这段引文已是该论断的证据。")
 SELF_REVIEW = _("论断须由另一位编辑或管理员审核。")
 BAD_DECISION = _("未知的审核结果。")
 BAD_RELATION = _("未知的论断关系。")
@@ -63,12 +68,46 @@ def _save(obj, *, user, reason: str = "", exclude: Iterable[str] = ()):
     return obj
 
 
-def evidence_add(*, user, claim: Claim, passage: Passage, start: int | None, end: int | None, exact: str):
+def _check_stance(stance: str) -> str:
+    if stance not in Stance.values:
+        raise ValidationError(BAD_STANCE, code="stance")
+    return stance
+
+
+def evidence_add(
+    *,
+    user,
+    claim: Claim,
+    passage: Passage,
+    start: int | None,
+    end: int | None,
+    exact: str,
+    stance: str = Stance.SUPPORTS,
+) -> Evidence:
+    """A quote of ``passage`` (any paper, current revision) as evidence for ``claim``."""
     _require_editor(user)
-    if passage.paper_id != claim.paper_id:
-        raise ValidationError(EVIDENCE_OTHER_PAPER, code="other_paper")
+    _check_stance(stance)
     target = target_from_selection(passage=passage, start=start, end=end, exact=exact)
-    return _save(Evidence(claim=claim, **target), user=user)
+    duplicate = Evidence.objects.filter(
+        claim=claim, passage=passage, start=target["start"], end=target["end"]
+    ).exists()
+    if duplicate:
+        raise ValidationError(DUPLICATE_EVIDENCE, code="duplicate")
+    return _save(Evidence(claim=claim, stance=stance, **target), user=user)
+
+
+@transaction.atomic
+def evidence_set_stance(*, user, evidence: Evidence, stance: str, version: int | None = None) -> Evidence:
+    """Change whether ``evidence`` supports, contradicts or qualifies its claim.
+
+    ``version``: the one the edit was based on (``StaleEdit`` when another save came first)."""
+    _require_editor(user)
+    _check_stance(stance)
+    if stance == evidence.stance:
+        return evidence
+    version_take(evidence, version=version)
+    evidence.stance = stance
+    return _save(evidence, user=user, reason=f"stance:{stance}")
 
 
 @transaction.atomic
@@ -81,7 +120,7 @@ def claim_create(
     concepts: Iterable[Concept] = (),
     evidence: Iterable[dict] = (),
 ) -> Claim:
-    """``evidence``: dicts with passage, start, end (passage-relative) and exact."""
+    """``evidence``: dicts with passage, start, end (passage-relative), exact and optionally stance."""
     _require_editor(user)
     statement = clean_text(statement, limit="statement")
     if not statement.strip():

@@ -9,11 +9,14 @@ new or as a new revision, in this order:
 3. concept definitions pointed at this paper's passages where they quote it;
 4. the passages' term profiles;
 5. cross-reference suggestions to the other papers (they read the mentions and profiles);
+5b. the citation network: the paper's references resolved to library papers and cited works,
+   references of other papers that name it linked to it, its citation statements with their
+   suggested stance (``kb.services.citations``);
 6. the search index, once the transaction commits (it reads all of the above).
 
 ``paper_metadata_changed`` follows an admin's metadata correction (a ``papers``
-service): the paper's documents are reindexed and its aggregates refreshed (its status
-and year count there). ``papers`` never imports ``kb``:
+service): the paper's documents are reindexed, its aggregates refreshed (its status
+and year count there) and the references naming it resolved again. ``papers`` never imports ``kb``:
 ``KbConfig.ready()`` registers it once through ``papers.services.metadata.register_after_update``.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 from kb.search.service import search_index_enqueue
 from kb.services.aggregates import aggregates_refresh
 from kb.services.anchoring import mark_for_reanchoring, targets_reanchor
+from kb.services.citations import citations_resolve_paper, statements_build
 from kb.services.concepts import definition_sources_resolve
 from kb.services.crossrefs import crossrefs_suggest_for_paper, passage_profiles_build
 from kb.services.mentions import mentions_detect_paper
@@ -44,6 +48,8 @@ def paper_loaded(outcome, *, crossrefs: bool = True, index: bool = True) -> None
     if crossrefs:
         passage_profiles_build(paper=paper)
         crossrefs_suggest_for_paper(paper=paper)
+    citations_resolve_paper(paper=paper)
+    statements_build(paper=paper)
     if index:
         search_index_enqueue(obj=paper)
 
@@ -51,4 +57,5 @@ def paper_loaded(outcome, *, crossrefs: bool = True, index: bool = True) -> None
 def paper_metadata_changed(paper) -> None:
     """Titles, years and authors are copied into every document of the paper."""
     aggregates_refresh(paper_ids=[paper.pk])
+    citations_resolve_paper(paper=paper)
     search_index_enqueue(obj=paper)

@@ -31,7 +31,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.lib import roles
 from kb.lib.markdown import render_markdown
-from kb.models import Annotation, Claim, Concept, CrossReference, Evidence, Visibility
+from kb.models import Annotation, Claim, Concept, CrossReference, Evidence, GroupMembership, Visibility
+from kb.models.citations import CitationStatement, ReferenceLink
 from kb.search.service import search_index_enqueue, searchable
 from kb.services.mentions import mentions_detect_all
 from kb.services.versions import version_take
@@ -46,6 +47,8 @@ TRACKED = {
     "claim": Claim,
     "evidence": Evidence,
     "crossreference": CrossReference,
+    "referencelink": ReferenceLink,
+    "citationstatement": CitationStatement,
     "concept": Concept,
 }
 SKIPPED_FIELDS = {"updated_at", "body_html", "version"}
@@ -56,6 +59,8 @@ MODEL_LABELS = {
     "claim": _("论断"),
     "evidence": _("证据"),
     "crossreference": _("交叉引用"),
+    "referencelink": _("参考文献关联"),
+    "citationstatement": _("引用陈述"),
     "concept": _("概念"),
 }
 FIELD_LABELS = {
@@ -82,6 +87,10 @@ FIELD_LABELS = {
     "target_claim": _("目标论断"),
     "score": _("得分"),
     "reason": _("理由"),
+    "confirmed_by": _("确认人"),
+    "decided_by": _("决定人"),
+    "rejected_papers": _("已否决的论文"),
+    "cited_work": _("被引文献"),
     "slug": _("标识"),
     "definition_source": _("定义出处"),
     "merged_into": _("合并到"),
@@ -140,16 +149,28 @@ class Entry:
         return reason_label(getattr(self.record, "history_change_reason", None))
 
 
-def version_visible(record, user) -> bool:
+def version_visible(record, user, *, group_ids: set[int] | None = None) -> bool:
     """Could ``user`` see this version when it was current? (Only annotations have versions
-    with narrower visibility; the rest of the history is for editors, who see them all.)"""
+    with narrower visibility; the rest of the history is for editors, who see them all.)
+    A group version is shown to the group's members *now* (``group_ids``: the user's groups,
+    when the caller has read them already)."""
     if isinstance(record.instance, Annotation):
         if record.creator_id == getattr(user, "pk", None):
             return True
         if record.visibility == Visibility.PUBLIC:
             return roles.can_read(user)
+        if record.visibility == Visibility.GROUP:
+            if group_ids is None:
+                group_ids = _group_ids(user)
+            return record.group_id is not None and record.group_id in group_ids
         return record.visibility == Visibility.EDITORS and roles.is_editor(user)
     return roles.is_editor(user)
+
+
+def _group_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(GroupMembership.objects.filter(user=user).values_list("group_id", flat=True))
 
 
 def owner_id(record) -> int | None:
@@ -158,7 +179,7 @@ def owner_id(record) -> int | None:
         return record.created_by_id
     if isinstance(record.instance, Evidence):
         return Claim.history.filter(id=record.claim_id).values_list("creator_id", flat=True).first()
-    return record.creator_id
+    return getattr(record, "creator_id", None)  # citation links and statements: any editor
 
 
 def can_restore(user, record) -> bool:
@@ -175,7 +196,9 @@ def history_entries(*, model: type, pk: int, user=None) -> list[Entry]:
     records = list(
         model.history.filter(id=pk).select_related("history_user").order_by("-history_date", "-pk")
     )
-    shown = [user is None or version_visible(r, user) for r in records]
+    grouped = model is Annotation and any(r.visibility == Visibility.GROUP for r in records)
+    group_ids = _group_ids(user) if user is not None and grouped else set()
+    shown = [user is None or version_visible(r, user, group_ids=group_ids) for r in records]
     entries = []
     for i, record in enumerate(records):
         kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]

@@ -63,6 +63,7 @@ def paper_load(
     parsed: ParsedPaper | None = None,
     crossrefs: bool = True,
     index: bool = True,
+    record_id: int | None = None,
 ) -> LoadResult:
     """Parse and save one file. Never raises for bad input: the result says why it failed.
 
@@ -81,6 +82,8 @@ def paper_load(
     if too_long:
         return LoadResult(filename=filename, status="failed", error=too_long, warnings=parsed.warnings)
     extra = {"status": status} if status else {}
+    if record_id:  # the metadata-only paper (imported record) this text belongs to
+        extra["record_id"] = record_id
 
     def save():
         outcome = paper_save_parsed(parsed=parsed, user=user, data=data, **extra)

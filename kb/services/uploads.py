@@ -47,6 +47,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,8 @@ from kb.services.parse_runner import parse_limited
 from kb.tasks import upload_parse_task, upload_publish_task
 from papers.ingest import IngestError, ParsedPaper, parse_bytes
 from papers.ingest.types import AuthorInfo
-from papers.models import PaperStatus
+from papers.models import Paper, PaperStatus
+from papers.records import FORMAT_LABELS, looks_like_records
 from papers.services.metadata import PREVIEW_FIELDS, metadata_clean
 
 logger = logging.getLogger(__name__)
@@ -74,6 +76,11 @@ ERROR_TYPE = _("%(name)s：不支持的文件类型，请上传 .pdf、.txt 或 
 ERROR_NOT_PDF = _("%(name)s：扩展名为 .pdf，但内容不是 PDF 文件。")
 ERROR_NOT_TEXT = _("%(name)s：内容不是可读的文本（应为 UTF-8 或 GB18030 编码）。")
 ERROR_DUPLICATE_IN_BATCH = _("%(name)s：与同批次的另一个文件内容相同。")
+ERROR_RECORD_PICK = _("所选题录不存在或已有全文。")
+ERROR_RECORD_ONE_FILE = _("为题录上传全文时，一次只能上传一个文件。")
+ERROR_RECORD_FILE = _(
+    "%(name)s：这是题录文件（%(format)s），不是论文全文；请在“导入题录”页面（%(url)s）导入。"
+)
 ERROR_STATE = _("此上传的状态为“%(state)s”，无法执行该操作。")
 ERROR_FILE_MISSING = _("上传的文件已不存在，请重新上传。")
 ERROR_UNEXPECTED = _("解析时发生意外错误，文件未能读取；请检查文件或联系维护者。")
@@ -119,6 +126,11 @@ def _looks_like_text(data: bytes) -> bool:
 def _check_file(name: str, size: int, data: bytes | None) -> str:
     """The file's format, or a ValidationError saying why it cannot be accepted."""
     fmt = SUFFIX_FORMATS.get(PurePath(name).suffix.lower())
+    record_format = looks_like_records(data) if data and fmt != "pdf" else None
+    if record_format:  # a CNKI EndNote .txt, a .ris, a .net …: never a paper titled "%0 Journal Article"
+        url = reverse("kb:record-import")
+        params = {"name": name, "format": FORMAT_LABELS[record_format], "url": url}
+        raise ValidationError(ERROR_RECORD_FILE % params, code="records")
     if fmt is None:
         raise ValidationError(ERROR_TYPE % {"name": name}, code="type")
     if size > max_upload_bytes():
@@ -157,15 +169,21 @@ class UploadBatch:
         return len(self.uploads)
 
 
-def upload_create(*, files: Iterable, user) -> UploadBatch:
+def upload_create(*, files: Iterable, user, record: int | None = None) -> UploadBatch:
     """Accept the good files of a batch and refuse the others, each with its reason (see the
-    module docstring); ``ValidationError`` when no file can be accepted."""
+    module docstring); ``ValidationError`` when no file can be accepted. ``record``: the
+    metadata-only paper (an imported record) whose full text this one file is."""
     _require_admin(user)
     files = list(files)
     if not files:
         raise ValidationError(ERROR_NO_FILES, code="required")
     if len(files) > MAX_FILES:
         raise ValidationError(ERROR_TOO_MANY % {"max": MAX_FILES}, code="too_many")
+    if record is not None:
+        if len(files) > 1:
+            raise ValidationError(ERROR_RECORD_ONE_FILE, code="record")
+        if not Paper.objects.filter(pk=record, revisions__isnull=True).exists():
+            raise ValidationError(ERROR_RECORD_PICK, code="record")
 
     accepted, errors, seen = [], [], set()
     for file in files:
@@ -201,6 +219,7 @@ def upload_create(*, files: Iterable, user) -> UploadBatch:
                     sha256=sha,
                     uploaded_by=user,
                     message=str(MESSAGE_QUEUED),
+                    corrections={"record": record} if record is not None else {},
                 )
                 upload.file.save(f"{sha[:16]}{PurePath(name).suffix.lower()}", ContentFile(data), save=False)
                 stored.append(upload.file.name)
@@ -339,7 +358,12 @@ def upload_publish(*, upload: Upload, user) -> LoadResult:
             raise ValidationError(str(exc), code="parse") from None
     apply_corrections(parsed, upload.corrections)
     result = paper_load(
-        data=data, filename=upload.filename, user=user, parsed=parsed, status=PaperStatus.PUBLISHED
+        data=data,
+        filename=upload.filename,
+        user=user,
+        parsed=parsed,
+        status=PaperStatus.PUBLISHED,
+        record_id=upload.corrections.get("record"),
     )
     if result.status == "failed":
         raise ValidationError(result.error, code="parse")

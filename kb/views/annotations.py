@@ -1,8 +1,9 @@
 """Annotation endpoints: the JSON API, the reader margin fragment, reply form, orphans page.
 
 Reading needs reader access and returns only what ``visible_to`` allows (an
-annotation the user may not see is a 404, never a 403). Writing needs an
-editor; the services decide who may change what.
+annotation the user may not see is a 404, never a 403). Writing one's own
+notes needs a signed-in user with a role; the services decide who may change
+what and share with whom (``kb.services.audiences``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kb.lib import roles
 from kb.lib.params import int_or_none
 from kb.models import Evidence
 from kb.selectors import annotations as selectors
 from kb.selectors import lookups
 from kb.services import anchoring as anchoring_services
 from kb.services import annotations as services
+from kb.services.audiences import NOT_SIGNED_IN, can_annotate
 from kb.services.versions import StaleEdit, parse_version
 from kb.views.api import BadRequest, api_errors, json_body
 from kb.views.conflicts import Field, conflict_page
@@ -46,6 +47,8 @@ def annotation_json(a) -> dict:
         "body_html": a.body_html,
         "tags": list(a.tag_list),
         "visibility": a.visibility,
+        "group": a.group_id,
+        "color": a.color,
         "motivation": a.motivation,
         "parent": a.parent_id,
         "concept": a.concept.slug if a.concept_id else None,
@@ -75,7 +78,9 @@ def _create(request, paper):
         body=str(data.get("body") or ""),
         tags=tags,
         visibility=str(data.get("visibility") or "private"),
+        group=data.get("group"),
         concept=concept,
+        color=str(data.get("color") or ""),
     )
     return JsonResponse(annotation_json(annotation), status=201)
 
@@ -85,9 +90,9 @@ def _create(request, paper):
 @api_errors
 def api_paper_annotations(request, paper_pk: int):
     paper = paper_visible(paper_id=paper_pk, user=request.user)
-    if request.method == "POST":
-        if not roles.is_editor(request.user):
-            raise PermissionDenied(anchoring_services.NOT_EDITOR)
+    if request.method == "POST":  # any signed-in user, for their own notes
+        if not can_annotate(request.user):  # refused before the body is even read
+            raise PermissionDenied(NOT_SIGNED_IN)
         return _create(request, paper)
     items = [annotation_json(a) for a in selectors.annotation_list(user=request.user, paper=paper)]
     return JsonResponse({"paper": paper.pk, "total": len(items), "annotations": items})
@@ -113,7 +118,9 @@ def api_annotation(request, pk: int):
         body=data.get("body") if isinstance(data.get("body"), str) else None,
         tags=tags,
         visibility=data.get("visibility"),
+        group=data.get("group"),
         version=parse_version(data.get("version")),
+        color=data.get("color") if isinstance(data.get("color"), str) else None,
     )
     return JsonResponse(annotation_json(annotation))
 
@@ -140,7 +147,7 @@ def annotation_reply(request, pk: int):
     return redirect(parent.get_absolute_url())
 
 
-@editor_required
+@reader_required
 @require_POST
 def annotation_edit(request, pk: int):
     """The margin's edit form (a plain form: works without script)."""
@@ -153,6 +160,7 @@ def annotation_edit(request, pk: int):
             tags=request.POST.get("tags", "").replace("，", ",").split(","),
             visibility=request.POST.get("visibility") or None,
             version=parse_version(request.POST.get("version")),
+            color=request.POST.get("color"),
         )
     except StaleEdit as exc:
         fields = [
@@ -160,6 +168,8 @@ def annotation_edit(request, pk: int):
             Field("tags", _("标签（逗号分隔）"), request.POST.get("tags", "")),
             Field("visibility", "", request.POST.get("visibility", ""), "hidden"),
         ]
+        if "color" in request.POST:
+            fields.append(Field("color", "", request.POST["color"], "hidden"))
         action = reverse("kb:annotation-edit", args=[pk])
         return conflict_page(request, exc, action=action, back=annotation.get_absolute_url(), fields=fields)
     except ValidationError as exc:
@@ -202,8 +212,8 @@ def orphan_reattach(request, kind: str, pk: int):
         target = selectors.annotation_get(pk=pk, user=request.user)
         paper_id = target.paper_id
     else:
-        target = get_object_or_404(Evidence.objects.select_related("claim"), pk=pk)
-        paper_id = target.claim.paper_id
+        target = get_object_or_404(Evidence.objects.select_related("claim", "revision"), pk=pk)
+        paper_id = target.quoted_paper_id  # any paper: the one the quote came from
     passage = lookups.passage_current(paper_id=paper_id, order=int_or_none(request.POST.get("order")))
     try:
         if passage is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +13,7 @@ from kb.lib import roles
 from kb.lib.params import int_or_none
 from kb.lib.skos import skos_jsonld
 from kb.selectors import concepts as selectors
+from kb.selectors import skos as skos_iris
 from kb.services import concepts as services
 from kb.services import mentions as mention_services
 from kb.views.common import button_post, form_save, redirect_back
@@ -26,8 +26,8 @@ def thesaurus_skos(request):
     response = JsonResponse(
         skos_jsonld(
             selectors.thesaurus_skos(),
-            scheme_uri=request.build_absolute_uri(reverse("kb:concept-list")),
-            concept_uri=lambda slug: request.build_absolute_uri(reverse("kb:concept-detail", args=[slug])),
+            scheme_uri=skos_iris.scheme_iri(),
+            concept_uri=skos_iris.concept_iri,
             title_zh="探源概念词表",
             title_en="Tanyuan thesaurus",
         ),
@@ -56,7 +56,10 @@ def concept_list(request):
 @reader_required
 def concept_detail(request, slug: str):
     page = selectors.concept_detail(
-        slug=slug, user=request.user, paper_id=int_or_none(request.GET.get("paper"))
+        slug=slug,
+        user=request.user,
+        paper_id=int_or_none(request.GET.get("paper")),
+        page=int_or_none(request.GET.get("page")) or 1,
     )
     if page.concept.merged_into_id:
         return redirect(page.concept.merged_into)

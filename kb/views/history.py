@@ -26,7 +26,7 @@ def _check_visible(request, model_name: str, pk: int):
         if last is None:
             raise Http404("no history")
         if last.history_type == "-":
-            if last.visibility == "private" and last.creator_id != request.user.pk:
+            if not services.version_visible(last, request.user):  # private, or a group's
                 raise Http404("no history")
         else:
             annotation_selectors.annotation_get(pk=pk, user=request.user)

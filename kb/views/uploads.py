@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kb.forms.uploads import UploadForm
+from kb.lib.params import int_or_none
 from kb.models import UploadState
 from kb.selectors import uploads as selectors
 from kb.services import uploads as services
@@ -40,11 +41,16 @@ def upload_list(request):
 @require_http_methods(["GET", "POST"])
 @admin_required
 def upload_create(request):
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+    else:  # "上传全文" on a metadata-only paper names it: the text will be attached to it
+        form = UploadForm(initial={"record": int_or_none(request.GET.get("record"))})
     batch = form_save(
         request,
         form,
-        lambda data: services.upload_create(files=data["files"], user=request.user),
+        lambda data: services.upload_create(
+            files=data["files"], user=request.user, record=data["record"].pk if data.get("record") else None
+        ),
         success=lambda batch: _("已上传 %(count)d 个文件，正在后台解析。") % {"count": len(batch)},
         error_field="files",
     )

@@ -15,6 +15,9 @@ ERR_EMPTY = "{name}: the file is empty"
 ERR_BINARY = "{name}: this is not a text file (it contains binary data)"
 ERR_UNDECODABLE = "{name}: the text encoding could not be recognised (tried UTF-8, GB18030/GBK and others)"
 ERR_MOJIBAKE = "{name}: the text is garbled (mojibake); it was probably saved with a wrong encoding"
+ERR_RECORD_FILE = (
+    "{name}: this is a bibliographic record file ({fmt}), not a paper; import it at /records/import/"
+)
 
 
 def decode_text(data: bytes, *, name: str) -> str:
@@ -87,6 +90,11 @@ def read(data: bytes, *, fmt: str, name: str, options: ReadOptions | None = None
         lines = pdf_lines(data, name=name, options=options or ReadOptions())
     else:
         text = decode_text(data, name=name)
+        from papers.records import FORMAT_LABELS, detect_format
+
+        record_format = detect_format(text)
+        if record_format:  # CNKI's EndNote export is a .txt: records, never a paper's text
+            raise IngestError(ERR_RECORD_FILE.format(name=name, fmt=FORMAT_LABELS[record_format]))
         lines = markdown_lines(text) if fmt == "md" else text_lines(text)
     if not lines:
         raise IngestError(ERR_EMPTY.format(name=name))

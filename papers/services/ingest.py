@@ -6,6 +6,10 @@ Contract of ``paper_save_parsed``:
   author) gets a new ``TextRevision``; its old revision, passages and text stay
   in the database (not current), so nothing anyone anchored to is deleted:
   outcome ``revised``;
+- a metadata-only paper (an imported bibliographic record, no text yet) that matches
+  (same DOI, or the same folded title and first author: ``papers.records.normalise.title_key``)
+  receives the text as its first revision: outcome ``loaded``; the record's metadata and
+  authors stay, the parse only fills what the record lacks;
 - otherwise a new paper: outcome ``loaded``.
 Either everything is written or nothing is.
 
@@ -116,7 +120,58 @@ def _find_existing(parsed: ParsedPaper) -> Paper | None:
         authors = [a.author.name for a in paper.authorships.all()]
         if first_author is None or (authors and authors[0] == first_author):
             return paper
+    return record_match(
+        titles=[parsed.title, parsed.title_en], first_author=parsed.authors[0].name if parsed.authors else ""
+    )
+
+
+def record_match(*, titles: list[str], first_author: str) -> Paper | None:
+    """A metadata-only paper (an imported record) for a text with these titles and first author,
+    folded as the record import folds them (``papers.records.normalise.title_key``)."""
+    from papers.records.normalise import title_key
+
+    keys = {title_key(t) for t in titles if t} - {""}
+    if not keys:
+        return None
+    waiting = Paper.objects.filter(revisions__isnull=True).values_list("pk", "title", "title_en")
+    found = [pk for pk, title, title_en in waiting if keys & {title_key(title), title_key(title_en)} - {""}]
+    first = title_key(first_author)
+    for paper in Paper.objects.filter(pk__in=found).prefetch_related("authorships__author").order_by("pk"):
+        names = [title_key(a.author.name) for a in paper.authorships.all()]
+        if not first or not names or names[0] == first:
+            return paper
     return None
+
+
+# Kept from the record when a metadata-only paper receives its text (the parse fills the rest).
+_RECORD_KEPT = (
+    "title",
+    "subtitle",
+    "title_en",
+    "abstract",
+    "abstract_en",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "institution",
+    "degree",
+    "advisor",
+    "keywords",
+    "keywords_en",
+    "year",
+    "doi",
+    "language",
+)
+
+
+def _fill_metadata(paper: Paper, parsed: ParsedPaper) -> None:
+    kept = {name: getattr(paper, name) for name in _RECORD_KEPT if getattr(paper, name) not in ("", None, [])}
+    doc_type = paper.doc_type
+    _apply_metadata(paper, parsed)
+    for name, value in kept.items():
+        setattr(paper, name, value)
+    paper.doc_type = doc_type
 
 
 def _apply_metadata(paper: Paper, parsed: ParsedPaper) -> None:
@@ -256,26 +311,40 @@ def _save_text(paper: Paper, revision: TextRevision, parsed: ParsedPaper) -> Non
 
 @transaction.atomic
 def paper_save_parsed(
-    *, parsed: ParsedPaper, user=None, data: bytes | None = None, status: str = PaperStatus.PUBLISHED
+    *,
+    parsed: ParsedPaper,
+    user=None,
+    data: bytes | None = None,
+    status: str = PaperStatus.PUBLISHED,
+    record_id: int | None = None,
 ) -> IngestOutcome:
-    """Save a parsed paper (see the module docstring for the outcomes)."""
+    """Save a parsed paper (see the module docstring for the outcomes). ``record_id``: the
+    metadata-only paper the admin picked for this text (ignored once it has a text)."""
     parsed = _without_bidi(parsed)
     existing_source = SourceFile.objects.filter(sha256=parsed.source.sha256).select_related("paper").first()
     if existing_source is not None and existing_source.paper is not None:
         return IngestOutcome(status=UNCHANGED, paper=existing_source.paper)
 
-    paper = _find_existing(parsed)
+    picked = Paper.objects.filter(pk=record_id, revisions__isnull=True).first() if record_id else None
+    paper = picked or _find_existing(parsed)
     previous = None
+    record_only = False
     if paper is None:
         paper = Paper(status=status)
         outcome = LOADED
     else:
         previous = paper.revisions.filter(is_current=True).first()
-        outcome = REVISED
-    _apply_metadata(paper, parsed)
+        # No text yet: an imported record receives its first text (its metadata stays).
+        record_only = previous is None and not paper.revisions.exists()
+        outcome = LOADED if record_only else REVISED
+    if record_only:
+        _fill_metadata(paper, parsed)
+    else:
+        _apply_metadata(paper, parsed)
     paper.full_clean(validate_unique=False)
     paper.save()
-    _save_authors(paper, parsed)
+    if not (record_only and paper.authorships.exists()):
+        _save_authors(paper, parsed)
 
     source = existing_source or SourceFile(
         filename=parsed.source.filename[:255],

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kb.lib.usertext import strip_bidi
-from papers.models import Author, Authorship, Paper
+from papers.models import Author, Authorship, DocType, Paper, PaperStatus
 from papers.versions import version_take
 
 _LIST_SPLIT = re.compile(r"[;；,，、\n]+")
@@ -41,10 +41,28 @@ def split_list(value: str) -> list[str]:
 
 _HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 YEAR_MIN, YEAR_MAX = 1000, 2100
-TEXT_LIMITS = {"title": 500, "subtitle": 500, "title_en": 500, "venue": 300, "doi": 200}
+TEXT_LIMITS = {
+    "title": 500,
+    "subtitle": 500,
+    "title_en": 500,
+    "venue": 300,
+    "doi": 200,
+    "volume": 40,
+    "issue": 40,
+    "pages": 40,
+    "institution": 300,
+    "degree": 100,
+    "advisor": 200,
+    "issn": 20,
+    "url": 500,
+    "published": 20,
+    "publisher": 300,
+    "place": 200,
+}
 AUTHOR_MAX = 200
 
 AUTHOR_DUPLICATE = _("作者重复：%(name)s")
@@ -53,6 +71,8 @@ METADATA_UNKNOWN_FIELD = _("不可修改的字段：%(fields)s")
 METADATA_TOO_LONG = _("最多 %(limit)s 个字符。")
 METADATA_YEAR = _("年份应在 1000 到 2100 之间。")
 METADATA_DOI = _("DOI 格式应为 10.xxxx/…")
+METADATA_DOC_TYPE = _("未知的文献类型：%(value)s")
+METADATA_URL = _("网址应以 http:// 或 https:// 开头。")
 
 EDITABLE_FIELDS = (
     "title",
@@ -71,6 +91,20 @@ EDITABLE_FIELDS = (
     "language",
     "status",
     "needs_review",
+)
+# Bibliographic record fields (imports from CNKI, Zotero, EndNote: papers.services.records).
+RECORD_FIELDS = (
+    "doc_type",
+    "institution",
+    "degree",
+    "advisor",
+    "issn",
+    "url",
+    "published",
+    "publisher",
+    "place",
+    "online_only",
+    "record_extra",
 )
 # What an upload's preview may correct before publication (the rest is set on the paper).
 PREVIEW_FIELDS = ("title", "subtitle", "title_en", "authors", "year", "venue", "doi", "keywords")
@@ -109,7 +143,9 @@ def _year(value, errors: dict) -> int | None:
     return year
 
 
-def metadata_clean(changes: dict, *, allowed: Iterable[str] = (*EDITABLE_FIELDS, "authors")) -> dict:
+def metadata_clean(
+    changes: dict, *, allowed: Iterable[str] = (*EDITABLE_FIELDS, *RECORD_FIELDS, "authors")
+) -> dict:
     """Corrections normalised (spaces collapsed, DOI without its resolver prefix, lists split),
     or ``ValidationError`` with one message per field at fault."""
     unknown = sorted(set(changes) - set(allowed))
@@ -124,6 +160,8 @@ def metadata_clean(changes: dict, *, allowed: Iterable[str] = (*EDITABLE_FIELDS,
                 text = _DOI_PREFIX.sub("", text)
                 if text and not _DOI.match(text):
                     errors[key] = METADATA_DOI
+            if key == "url" and text and not _URL.match(text):
+                errors[key] = METADATA_URL
             if len(text) > TEXT_LIMITS[key]:
                 errors[key] = METADATA_TOO_LONG % {"limit": TEXT_LIMITS[key]}
             cleaned[key] = text
@@ -133,6 +171,10 @@ def metadata_clean(changes: dict, *, allowed: Iterable[str] = (*EDITABLE_FIELDS,
             cleaned[key] = _authors(value, errors)
         elif key in ("keywords", "keywords_en"):
             cleaned[key] = list(dict.fromkeys(_items(value, lines=False)))
+        elif key == "doc_type":
+            cleaned[key] = str(value or DocType.ARTICLE)
+            if cleaned[key] not in DocType.values:
+                errors[key] = METADATA_DOC_TYPE % {"value": cleaned[key]}
         else:
             cleaned[key] = strip_bidi(value) if isinstance(value, str) else value
     if errors:
@@ -175,6 +217,25 @@ def paper_update_metadata(
     paper.save()
     if authors is not None:
         _set_authors(paper, authors)
+    if _after_update is not None:
+        _after_update(paper)
+    return paper
+
+
+@transaction.atomic
+def paper_create_metadata_only(*, user, authors: list[str] | str = (), **fields) -> Paper:
+    """A published paper that is only its bibliographic record (no text revision yet: the
+    reader says so, and a later upload of its full text attaches to it). Validated as an
+    edit is; ``ValidationError`` writes nothing."""
+    cleaned = metadata_clean({**fields, "authors": authors})
+    names = cleaned.pop("authors")
+    paper = Paper(status=PaperStatus.PUBLISHED)
+    for field, value in cleaned.items():
+        setattr(paper, field, value)
+    paper.doi = paper.doi or None
+    paper.full_clean()
+    paper.save()
+    _set_authors(paper, names)
     if _after_update is not None:
         _after_update(paper)
     return paper

@@ -15,6 +15,20 @@
   var forms = root.querySelectorAll(".annotator__form");
   var tagList = document.getElementById("annotator-tags");
   var current = null; // {passage, start, end, exact, range}
+  var swatches = Array.from(toolbar.querySelectorAll("button[data-color]"));
+  var COLOR_KEY = "tanyuan.highlightColor";
+
+  // The colour last picked (remembered in this browser), marked as pressed in the palette.
+  function pickedColor() {
+    var stored = "";
+    try { stored = window.localStorage.getItem(COLOR_KEY) || ""; } catch (e) { stored = ""; }
+    return swatches.some(function (b) { return b.dataset.color === stored; }) ? stored : (swatches.length ? swatches[0].dataset.color : "");
+  }
+  function pickColor(color) {
+    try { window.localStorage.setItem(COLOR_KEY, color); } catch (e) { /* private mode: not remembered */ }
+    swatches.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.color === color)); });
+  }
+  pickColor(pickedColor());
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -70,6 +84,12 @@
 
   // Arrow keys move along the toolbar; Escape closes; Alt+Shift+A jumps into the toolbar.
   toolbar.addEventListener("keydown", function (event) {
+    // 1–8: highlight in that colour of the palette.
+    if (/^[1-8]$/.test(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey && swatches[Number(event.key) - 1]) {
+      event.preventDefault();
+      swatches[Number(event.key) - 1].click();
+      return;
+    }
     var buttons = Array.from(toolbar.querySelectorAll("button"));
     var i = buttons.indexOf(document.activeElement);
     if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
@@ -127,10 +147,13 @@
   }
 
   function saved(annotation) {
-    wrap(current.passageEl, annotation.passage_start, annotation.passage_end, {
-      "class": "anno anno--" + annotation.visibility,
+    var attrs = {
+      "class": "anno anno--" + annotation.visibility + (annotation.color ? " anno--c-" + annotation.color : ""),
       "data-annotation": String(annotation.id)
-    });
+    };
+    var swatch = swatches.filter(function (b) { return b.dataset.color === annotation.color; })[0];
+    if (swatch) attrs.title = swatch.dataset.title;
+    wrap(current.passageEl, annotation.passage_start, annotation.passage_end, attrs);
     window.getSelection().removeAllRanges();
     close();
     return refreshMargin();
@@ -146,6 +169,7 @@
       part.hidden = parts ? parts.indexOf(part.dataset.part) === -1 : false;
     });
     form.dataset.parts = parts ? parts.join(",") : "";
+    if (form.elements.color) form.elements.color.value = pickedColor();
     var first = form.querySelector("label:not([hidden]) textarea, label:not([hidden]) input, select");
     if (first) first.focus();
   }
@@ -154,9 +178,11 @@
     var button = event.target.closest("button[data-action]");
     if (!button || !current) return;
     var action = button.dataset.action;
-    if (action === "highlight") {
+    if (action === "color") pickColor(button.dataset.color);
+    if (action === "highlight" || action === "color") {
       var data = selectionPayload();
       data.visibility = "private";
+      data.color = pickedColor();
       request(root.dataset.api, "POST", data).then(saved).catch(function (error) { window.alert(error.message); });
     } else if (action === "comment") {
       openForm("annotation", ["body", "tags"]);
@@ -185,6 +211,7 @@
     if (parts.indexOf("body") !== -1) data.body = form.elements.body.value;
     if (parts.indexOf("tags") !== -1) data.tags = form.elements.tags.value;
     if (parts.indexOf("concept") !== -1) data.concept = form.elements.concept.value.trim();
+    if (form.elements.color) data.color = form.elements.color.value;
     request(root.dataset.api, "POST", data).then(function (annotation) {
       form.reset();
       return saved(annotation);

@@ -12,6 +12,7 @@ from django.urls import reverse
 from kb.models import AnchorStatus, Annotation, Visibility
 from kb.services import anchoring as anchoring_services
 from kb.services import annotations as services
+from kb.services import audiences
 from tests import factories as f
 
 
@@ -166,14 +167,26 @@ def test_api_create_and_list(paper_with_text, editor_client):
     assert [a["id"] for a in listed["annotations"]] == [data["id"]]
 
 
-@pytest.mark.parametrize("persona_name", ["anonymous", "scholar"])
-def test_api_create_forbidden_for_readers(paper_with_text, persona_name, request):
-    client = request.getfixturevalue(f"{persona_name}_client")
+def test_api_create_forbidden_for_anonymous(paper_with_text, anonymous_client):
     response = _api_post(
-        client, paper_with_text, {"passage": _passage(paper_with_text).pk, "exact": "新形态"}
+        anonymous_client, paper_with_text, {"passage": _passage(paper_with_text).pk, "exact": "新形态"}
     )
     assert response.status_code == 403
     assert Annotation.objects.count() == 0
+
+
+@pytest.mark.parametrize("visibility", ["public", "editors"])
+def test_api_scholar_writes_private_notes_but_never_public_knowledge(
+    paper_with_text, scholar, scholar_client, visibility
+):
+    data = {"passage": _passage(paper_with_text).pk, "exact": "新形态"}
+    response = _api_post(scholar_client, paper_with_text, {**data, "visibility": visibility})
+    assert response.status_code == 403
+    assert response.json()["errors"] == [str(audiences.PUBLIC_NEEDS_EDITOR)]
+    assert Annotation.objects.count() == 0
+    response = _api_post(scholar_client, paper_with_text, data)
+    assert response.status_code == 201, response.content
+    assert Annotation.objects.get().visibility == "private" and Annotation.objects.get().creator == scholar
 
 
 def test_api_rejects_bad_json_and_foreign_passage(paper_with_text, editor_client):
@@ -277,8 +290,15 @@ def test_reader_shows_highlight_on_the_quoted_characters(three_annotations, pape
     assert 'id="annotator"' in html and "js/annotator.js" in html
 
 
-def test_reader_has_no_annotator_for_scholars(three_annotations, paper_with_text, scholar_client):
+def test_reader_gives_scholars_the_note_toolbar_without_editor_tools(
+    three_annotations, paper_with_text, scholar_client, anonymous_client
+):
     html = scholar_client.get(reverse("papers:paper-detail", args=[paper_with_text.pk])).content.decode()
+    assert 'id="annotator"' in html and 'data-action="comment"' in html
+    assert 'data-action="claim"' not in html and 'data-action="crossref"' not in html
+    annotator = html.split('id="annotator"')[1]
+    assert '<option value="public">' not in annotator and '<option value="private">' in annotator
+    html = anonymous_client.get(reverse("papers:paper-detail", args=[paper_with_text.pk])).content.decode()
     assert 'id="annotator"' not in html and "anno-margin" in html
 
 

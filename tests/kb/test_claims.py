@@ -78,16 +78,16 @@ def test_invalid_claims_are_rejected(paper_with_text, editor, kwargs, message):
     assert Claim.objects.count() == 0
 
 
-def test_evidence_must_come_from_the_claims_paper(paper_with_text, editor):
+def test_evidence_may_come_from_another_paper(paper_with_text, editor):
     other = f.PassageFactory()
-    with pytest.raises(ValidationError) as exc:
-        services.claim_create(
-            user=editor,
-            paper=paper_with_text,
-            statement="x",
-            evidence=[{"passage": other, "start": 0, "end": 2, "exact": ""}],
-        )
-    assert exc.value.messages == [services.EVIDENCE_OTHER_PAPER]
+    claim = services.claim_create(
+        user=editor,
+        paper=paper_with_text,
+        statement="x",
+        evidence=[{"passage": other, "start": 0, "end": 4, "exact": "", "stance": "qualifies"}],
+    )
+    ev = claim.evidence.get()
+    assert (ev.passage, ev.exact, ev.stance) == (other, "数字鸿沟", "qualifies")
 
 
 def test_scholar_cannot_create_claims(paper_with_text, scholar):
@@ -251,7 +251,8 @@ def test_claim_page_query_count_is_bounded(claim, editor, editor_client, paper_w
             evidence=[_evidence(paper_with_text, "新形态")],
         )
         services.claim_relation_create(user=editor, source=claim, target=other, relation="elaborates")
-        services.evidence_add(user=editor, claim=claim, **_evidence(paper_with_text, "数字时代"))
+        quote = ("数字鸿沟", "数字时代", "社会不", "平等", "新形态", "的新")[i]
+        services.evidence_add(user=editor, claim=claim, **_evidence(paper_with_text, quote))
     with CaptureQueriesContext(connection) as many:
         editor_client.get(claim.get_absolute_url())
     assert len(many) == len(few)
@@ -279,14 +280,15 @@ def test_api_adds_evidence_to_an_existing_claim(claim, paper_with_text, editor_c
     response = editor_client.post(url, data=payload, content_type="application/json")
     assert response.status_code == 201, response.content
     assert [e.exact for e in claim.evidence.order_by("pk")] == ["社会不平等", "共同富裕"]
-    foreign = f.PassageFactory()
-    bad = json.dumps({"passage": foreign.pk, "exact": "数字"})
+    old = f.PassageFactory(revision=f.RevisionFactory(is_current=False))  # any paper, but its current text
+    bad = json.dumps({"passage": old.pk, "exact": "数字"})
     assert editor_client.post(url, data=bad, content_type="application/json").status_code == 400
 
 
 def test_reader_offers_existing_claims_for_more_evidence(claim, paper_with_text, editor_client):
+    # Every claim one can see, through the claim picker (tests/kb/test_claims_across_papers.py).
     html = editor_client.get(paper_with_text.get_absolute_url()).content.decode()
-    assert reverse("kb:api-evidence-add", args=[claim.pk]) in html
+    assert reverse("kb:api-claim-search") in html and 'data-action="evidence"' in html
 
 
 def test_claim_edit_form(claim, editor_client, scholar_client, concept):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from kb.models import Concept, Mention, MentionStatus
 from kb.models.concepts import CandidateStatus, ConceptCandidate
+from kb.services.aggregates import aggregates_refresh
 from kb.services.mentions import mentions_detect
 from tests import factories as f
 
@@ -139,17 +140,20 @@ def test_concept_page_lists_mentions_by_paper_with_reader_links(world, divide, s
     assert "NPMI" in html
 
 
+def _streamed(response) -> str:
+    """The CSV export is streamed (its memory stays bounded at any library size)."""
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
 def test_comparison_matrix_and_csv(world, divide, prosperity, scholar_client):
     response = scholar_client.get(reverse("kb:comparison"))
     html = response.content.decode()
     assert f"{divide.get_absolute_url()}?paper={world[0].pk}#mentions" in html
-    csv = scholar_client.get(reverse("kb:comparison-csv")).content.decode("utf-8-sig").splitlines()
+    csv = _streamed(scholar_client.get(reverse("kb:comparison-csv"))).splitlines()
     assert csv[0].startswith("paper_id,title,year,")
     assert "数字鸿沟 (digital divide)" in csv[0] and "共同富裕 (common prosperity)" in csv[0]
     assert len(csv) == 3
-    filtered = scholar_client.get(reverse("kb:comparison-csv"), {"group": "数字不平等"}).content.decode(
-        "utf-8-sig"
-    )
+    filtered = _streamed(scholar_client.get(reverse("kb:comparison-csv"), {"group": "数字不平等"}))
     assert "共同富裕" not in filtered.splitlines()[0]
 
 
@@ -184,11 +188,13 @@ def test_query_count_does_not_grow_with_the_data(divide, prosperity, editor_clie
             mentions_detect(passages=[passage])
 
     grow()
+    _queries(editor_client, url)  # the graphs lay themselves out (or queue a new layout) once
     small = _queries(editor_client, url)
     grow()
     grow()
+    _queries(editor_client, url)
     assert _queries(editor_client, url) == small
-    assert small <= 16
+    assert small <= 18  # the concept page: a page of papers, their snippets, stored counts
 
 
 def test_an_invalid_accept_form_leaves_the_candidate_open(world, editor_client):
@@ -237,5 +243,6 @@ def test_comparison_csv_neutralises_formulas_in_titles(divide, scholar_client):
     paper = f.PaperFactory(title='=HYPERLINK("http://example.com","点我")')
     passage = f.PassageFactory(revision=f.RevisionFactory(paper=paper), text="数字鸿沟问题")
     f.MentionFactory(concept=divide, passage=passage)
-    rows = scholar_client.get(reverse("kb:comparison-csv")).content.decode("utf-8-sig").splitlines()
+    aggregates_refresh(paper_ids=[paper.pk])  # the export reads the page aggregates
+    rows = _streamed(scholar_client.get(reverse("kb:comparison-csv"))).splitlines()
     assert any(row.startswith(f"{paper.pk},\"'=HYPERLINK(") for row in rows), rows

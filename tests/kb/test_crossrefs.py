@@ -237,3 +237,23 @@ def test_suggestion_quality_on_the_labelled_pairs(corpus):
     assert quality.precision_at_5 >= PRECISION_AT_5_FLOOR, quality.line()
     assert quality.recall_at_20 >= RECALL_AT_20_FLOOR, quality.line()
     assert quality.false_links_at_5 <= 0.25, quality.line()
+
+
+def test_the_review_page_never_counts_the_whole_list(divide, prosperity, editor_client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kb.selectors import crossrefs as review
+
+    make_paper("a")
+    make_paper("b")
+    make_paper("c")
+    total = CrossReference.objects.filter(status=CrossRefStatus.SUGGESTED).count()
+    assert total >= 3
+    monkeypatch.setattr(review, "PAGE_SIZE", total - 1)
+    with CaptureQueriesContext(connection) as queries:
+        html = editor_client.get(reverse("kb:crossref-review")).content.decode()
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "crossreference" in q["sql"]]
+    assert "page=2" in html
+    last = editor_client.get(reverse("kb:crossref-review") + "?page=2").content.decode()
+    assert "page=3" not in last and "page=1" in last

@@ -4,7 +4,7 @@ from papers.cite import CitedWork, Person, apa, bibtex, csl_json, gbt7714, passa
 
 WORK = CitedWork(
     title="数字政府建设的公共价值",
-    authors=[Person("王佃利"), Person("滕蕾")],
+    authors=[Person("王", "佃利"), Person("滕", "蕾")],
     venue="电子政务",
     year=2022,
     issue="3",

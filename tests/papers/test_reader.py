@@ -19,8 +19,9 @@ def test_reader_shows_toc_linking_to_section_anchors(client, paper_with_text):
 
 def test_reader_links_footnote_marker_to_footnote(client, paper_with_text):
     html = client.get(paper_with_text.get_absolute_url()).content.decode()
-    assert 'class="cite" href="#p-4"' in html
-    assert 'id="footnotes"' in html
+    assert 'class="cite cite--note" href="#p-4"' in html
+    # The footnote ends its section (二、弥合路径) instead of a pooled list at the end.
+    assert 'class="section-notes"' in html and 'id="footnotes"' not in html
     assert "参见国家统计局数据" in html
 
 

@@ -29,9 +29,11 @@ class Command(BaseCommand):
                 raise CommandError(f"no paper {options['paper']}")
         else:
             ids = set(Annotation.objects.filter(anchor_status=waiting).values_list("paper_id", flat=True))
-            ids |= set(
-                Evidence.objects.filter(anchor_status=waiting).values_list("claim__paper_id", flat=True)
-            )
+            # Evidence waits on the paper it quotes (any paper), or its claim's when that text is gone.
+            for quoted, own in Evidence.objects.filter(anchor_status=waiting).values_list(
+                "revision__paper_id", "claim__paper_id"
+            ):
+                ids.add(quoted or own)
             papers = Paper.objects.filter(pk__in=ids)
         for paper in papers.order_by("pk"):
             report = targets_reanchor(paper=paper)

@@ -3,6 +3,7 @@
 - ``editing``: create, update, edit (the form; a new label is a rename) and merge single concepts.
 - ``thesaurus``: load the curated thesaurus; find the passages definitions quote.
 - ``candidates``: offer frequent corpus terms as new concepts; accept or dismiss them.
+- ``skos_import`` / ``skos_apply``: import a SKOS thesaurus (JSON-LD): preview, then apply.
 
 The names are re-exported here, so callers import ``kb.services.concepts`` alone.
 """

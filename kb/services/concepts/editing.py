@@ -28,6 +28,7 @@ CONCEPT_MERGE_SELF = _("不能把概念合并到它自己。")
 CONCEPT_MERGE_MERGED = _("该概念已被合并。")
 CONCEPT_BROADER_CYCLE = _("上位概念不能是它自己或它的下位概念。")
 CONCEPT_LABEL_REQUIRED = _("请填写中文名。")
+CONCEPT_RELATED_HIERARCHY = _("“{label}”是它的上位或下位概念，不能同时作为相关概念（SKOS 不允许）。")
 
 
 def clean_aliases(aliases, *, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -80,6 +81,33 @@ def check_broader(concept: Concept, broader) -> None:
         )
 
 
+def walk_hierarchy(start: set[int], *, up: bool) -> set[int]:
+    """Every concept above (``up``) or below ``start``'s concepts, one query per level."""
+    through = Concept.broader.through.objects
+    here, there = ("from_concept_id", "to_concept_id") if up else ("to_concept_id", "from_concept_id")
+    seen: set[int] = set()
+    level = set(start)
+    while level:
+        level = set(through.filter(**{f"{here}__in": level}).values_list(there, flat=True)) - seen
+        seen |= level
+    return seen
+
+
+def check_related(concept: Concept, *, broader, related) -> None:
+    """Refuse a ``related`` concept that is above or below ``concept`` in the hierarchy
+    (``broader`` its broader concepts after the change), directly or through others."""
+    related = [c for c in related or () if c.pk != concept.pk]
+    if not related:
+        return
+    parents = {c.pk for c in as_concepts(broader)}
+    family = parents | walk_hierarchy(parents, up=True)
+    if concept.pk:
+        family |= walk_hierarchy({concept.pk}, up=False)
+    for other in related:
+        if other.pk in family:
+            raise ValidationError(CONCEPT_RELATED_HIERARCHY.format(label=other.label_zh))
+
+
 def _no_cycle(concept: Concept, broader: Concept) -> bool:
     try:
         check_broader(concept, [broader])
@@ -114,6 +142,8 @@ def concept_create(
     if not label_zh:
         raise ValidationError(CONCEPT_LABEL_REQUIRED)
     _check_label_free(label_zh)
+    related = list(related or ())
+    check_related(Concept(), broader=broader, related=related)
     concept = Concept(
         label_zh=label_zh,
         label_en=label_en.strip(),
@@ -179,12 +209,19 @@ def concept_update(
     if broader is not False:
         broader = [c for c in as_concepts(broader) if c.pk != concept.pk]
         check_broader(concept, broader)
+    if broader is not False or related is not None:
+        related = None if related is None else [c for c in related if c.pk != concept.pk]
+        check_related(
+            concept,
+            broader=list(concept.broader.all()) if broader is False else broader,
+            related=list(concept.related.all()) if related is None else related,
+        )
     concept.full_clean()
     concept.save()
     if broader is not False:
         concept.broader.set(broader)
     if related is not None:
-        concept.related.set([c for c in related if c.pk != concept.pk])
+        concept.related.set(related)
     if detect and set(map(fold_term, concept_terms(concept))) != before:
         mentions_detect_all(concept_ids={concept.pk})
     search_index_enqueue(obj=concept)
@@ -259,7 +296,9 @@ def concept_merge(*, source: Concept, target: Concept, user=None) -> Concept:
     for parent in source.broader.exclude(pk=target.pk):
         if _no_cycle(target, parent):
             target.broader.add(parent)
-    target.related.add(*source.related.exclude(pk=target.pk))
+    # Related links that would now sit inside the target's hierarchy are dropped (SKOS forbids them).
+    family = walk_hierarchy({target.pk}, up=True) | walk_hierarchy({target.pk}, up=False)
+    target.related.add(*source.related.exclude(pk__in={target.pk, *family}))
     source.related.clear()
     # One claim at a time, so that each claim's history records the change of its concepts.
     for claim in source.claims.all():

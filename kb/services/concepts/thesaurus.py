@@ -17,7 +17,7 @@ from django.db import transaction
 
 from kb.models import Concept
 from kb.search.service import search_index_enqueue
-from kb.services.concepts.editing import check_broader, clean_aliases
+from kb.services.concepts.editing import check_broader, clean_aliases, walk_hierarchy
 from kb.services.mentions import mentions_detect_all
 from papers.models import Passage, PassageKind, SourceFile
 
@@ -122,10 +122,18 @@ def thesaurus_load(*, data: dict | None = None, user=None) -> dict[str, int]:
         if missing_broader:
             check_broader(concept, missing_broader)
             concept.broader.add(*missing_broader)
+    for entry in data["concepts"]:  # once the whole hierarchy is in place
+        concept = by_slug[entry["slug"]]
+        if concept.merged_into_id:
+            continue
         related = {by_slug[s].pk for s in entry.get("related", []) if s in by_slug}
         missing = related - {c.pk for c in concept.related.all()}
         if missing:
-            concept.related.add(*missing)
+            # A related link to a broader or narrower concept is not SKOS: it is left out.
+            family = walk_hierarchy({b.pk for b in concept.broader.all()}, up=True) | walk_hierarchy(
+                {concept.pk}, up=False
+            )
+            concept.related.add(*(missing - family - {b.pk for b in concept.broader.all()}))
     if changed_ids:
         stats["mentions"] = mentions_detect_all(concept_ids=changed_ids)
     stats["definition_sources"] = definition_sources_resolve()

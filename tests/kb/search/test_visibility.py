@@ -66,3 +66,29 @@ def test_admin_sees_drafts_but_not_others_private_annotations(objects, admin_use
 def test_no_public_read_means_nothing_for_anonymous(objects, settings):
     settings.KB_PUBLIC_READ = False
     assert search_query(query="蝴蝶效应", user=AnonymousUser()).hits == []
+
+
+def test_a_group_note_is_found_by_the_groups_current_members_only(db, reindex, admin_user, scholar, editor):
+    from kb.services import groups as group_services
+
+    _, passages = make_paper("论文", [("paragraph", "数字鸿沟的段落。")])
+    group = group_services.group_create(user=admin_user, name="读书会", owner=scholar)
+    note = f.AnnotationFactory(
+        passage=passages[0],
+        body="小组批注 蝴蝶效应",
+        visibility=Visibility.GROUP,
+        group=group,
+        creator=scholar,
+    )
+    reindex()
+
+    def found(user) -> bool:
+        return ("annotation", note.pk) in {
+            (h.type, h.obj_id) for h in search_query(query="蝴蝶效应", user=user).hits
+        }
+
+    assert found(scholar) and not found(editor) and not found(admin_user)
+    group_services.group_add_member(user=scholar, group=group, member=editor)
+    assert found(editor)  # membership is read at query time: no reindex needed
+    group_services.group_leave(user=editor, group=group)
+    assert not found(editor)

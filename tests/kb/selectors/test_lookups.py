@@ -20,8 +20,8 @@ def test_passage_current_by_id_or_order_on_the_current_revision_only():
     assert lookups.passage_current(paper_id=old.paper_id) is None
 
 
-def test_concepts_with_slugs_ignores_blanks_and_unknown():
+def test_concept_with_slug_ignores_blanks_and_unknown():
     a = f.ConceptFactory(slug="digital-divide")
-    assert lookups.concepts_with_slugs(slugs=["digital-divide", " ", "nope"]) == [a]
-    assert lookups.concepts_with_slugs(slugs=None) == []
+    assert lookups.concept_with_slug(slug="digital-divide") == a
+    assert lookups.concept_with_slug(slug="nope") is None
     assert lookups.concept_with_slug(slug="") is None
