@@ -29,8 +29,8 @@ PAGES = {
     "author-detail": (lambda ctx: ctx["author"].get_absolute_url(), 12),
     "cited-work-detail": (lambda ctx: ctx["cited_work"].get_absolute_url(), 12),  # the work, its citing papers
     "concept-list": (lambda ctx: reverse("kb:concept-list"), 10),
-    # stored counts + a page of papers + the most-cited works (two aggregates, two reads of their titles)
-    "concept-detail": (lambda ctx: ctx["concept"].get_absolute_url(), 20),
+    # stored counts + a page of papers + the most-cited works (one grouping, a read of titles per kind)
+    "concept-detail": (lambda ctx: ctx["concept"].get_absolute_url(), 19),
     "login": (lambda ctx: reverse("login"), 8),
 }
 

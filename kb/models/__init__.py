@@ -1,7 +1,9 @@
 """The knowledge layer: what people say about the papers."""
 
-from kb.models import aggregates  # noqa: F401 - registers the aggregate tables
-from kb.models import layouts  # noqa: F401 - registers the stored graph layouts
+from kb.models import (
+    aggregates,  # noqa: F401 - registers the aggregate tables
+    layouts,  # noqa: F401 - registers the stored graph layouts
+)
 from kb.models.anchors import AnchorStatus
 from kb.models.annotations import Annotation, HighlightColor, Motivation, Visibility
 from kb.models.citations import (
