@@ -164,7 +164,14 @@ def paper_reader(*, paper_id: int, user) -> Reader:
         .first()
     )
     if revision is None:
-        return Reader(paper=paper, revision=None, toc=[], body=[], footnotes=[], references=[], front=[])
+        # A record without its text: no passages, but the sections after the text still show
+        # (the knowledge layer's "cited by" of a work that is only a record).
+        reader = Reader(paper=paper, revision=None, toc=[], body=[], footnotes=[], references=[], front=[])
+        for overlay in overlays_for(paper=paper, passages=[], user=user):
+            if overlay.section_templates:
+                reader.context.update(overlay.context)
+                reader.section_templates.extend(overlay.section_templates)
+        return reader
     citations = Citation.objects.select_related("footnote__passage", "reference__passage")
     passages = list(
         Passage.objects.filter(revision=revision)

@@ -1,0 +1,213 @@
+"""Reads of the citation network: a paper's resolved references, the statements of the
+library papers citing it, the works cited together with it, and a cited work's page.
+
+Each read runs a fixed number of queries (no per-row query) and shows only papers the user
+may see; the lists are bounded (``CITED_BY_LIMIT``, ``COCITED_LIMIT``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, F, IntegerField, When
+from django.http import Http404
+from django.utils.html import format_html
+
+from kb.lib import roles
+from kb.models import CitationStance, CitationStatement, CitedWork, LinkStatus, ReferenceLink
+from papers.models import Paper
+
+CITED_BY_LIMIT = 200  # statements shown on one page
+COCITED_LIMIT = 10
+CONTEXT_CHARS = 160  # passage text shown on either side of a citing sentence
+RESOLVED = (LinkStatus.SUGGESTED, LinkStatus.CONFIRMED)
+
+
+@dataclass
+class CitingPaper:
+    paper: Paper
+    links: list[ReferenceLink] = field(default_factory=list)
+    statements: list[CitationStatement] = field(default_factory=list)
+
+
+@dataclass
+class CoCited:
+    count: int
+    paper: Paper | None = None
+    work: CitedWork | None = None
+
+
+@dataclass
+class Network:
+    references: list[ReferenceLink]
+    cited_by: list[CitingPaper]
+    cocited: list[CoCited]
+    is_editor: bool
+    stances: list = field(default_factory=lambda: CitationStance.choices)
+
+    def __bool__(self) -> bool:
+        return bool(self.references or self.cited_by)
+
+
+def statement_html(statement: CitationStatement) -> str:
+    """The passage around the citing sentence, escaped, with the sentence in ``<mark>``."""
+    text = statement.passage.text
+    before = text[max(0, statement.start - CONTEXT_CHARS) : statement.start]
+    after = text[statement.end : statement.end + CONTEXT_CHARS]
+    return format_html(
+        '{}{}<mark class="citing-sentence citing-sentence--{}">{}</mark>{}{}',
+        "…" if statement.start > CONTEXT_CHARS else "",
+        before,
+        statement.current_stance,
+        text[statement.start : statement.end],
+        after,
+        "…" if statement.end + CONTEXT_CHARS < len(text) else "",
+    )
+
+
+def _group_citing(links, statements) -> list[CitingPaper]:
+    citing: dict[int, CitingPaper] = {}
+    for link in links:
+        citing.setdefault(link.citing_paper_id, CitingPaper(paper=link.citing_paper)).links.append(link)
+    for statement in statements:
+        statement.html = statement_html(statement)
+        entry = citing.get(statement.citing_paper_id)
+        if entry is not None:
+            entry.statements.append(statement)
+    return sorted(citing.values(), key=lambda c: (-(c.paper.year or 0), c.paper.title, c.paper.pk))
+
+
+def _citing_links(user, **where):
+    visible = Paper.objects.visible_to(user)
+    return (
+        ReferenceLink.objects.filter(reference__revision__is_current=True, citing_paper__in=visible, **where)
+        .select_related("citing_paper", "reference")
+        .order_by("citing_paper_id", "reference__order")
+    )
+
+
+def _statements_of(link_ids: list[int]):
+    return (
+        CitationStatement.objects.filter(reference__link__in=link_ids)
+        .select_related("passage", "citation", "confirmed_by")
+        .order_by("citing_paper_id", "passage__order", "start")[:CITED_BY_LIMIT]
+    )
+
+
+def _cocited(*, paper: Paper, user, citing_ids: list[int]) -> list[CoCited]:
+    if not citing_ids:
+        return []
+    others = ReferenceLink.objects.filter(
+        citing_paper_id__in=citing_ids, reference__revision__is_current=True
+    )
+    by_paper = list(
+        others.filter(status__in=RESOLVED, paper__isnull=False)
+        .exclude(paper=paper)
+        .values("paper_id")
+        .annotate(n=Count("citing_paper", distinct=True))
+        .order_by("-n", "paper_id")[:COCITED_LIMIT]
+    )
+    by_work = list(
+        others.exclude(status__in=RESOLVED)
+        .filter(cited_work__isnull=False)
+        .values("cited_work_id")
+        .annotate(n=Count("citing_paper", distinct=True))
+        .order_by("-n", "cited_work_id")[:COCITED_LIMIT]
+    )
+    papers = Paper.objects.visible_to(user).in_bulk([row["paper_id"] for row in by_paper])
+    works = CitedWork.objects.in_bulk([row["cited_work_id"] for row in by_work])
+    items = [CoCited(count=r["n"], paper=papers[r["paper_id"]]) for r in by_paper if r["paper_id"] in papers]
+    items += [
+        CoCited(count=r["n"], work=works[r["cited_work_id"]]) for r in by_work if r["cited_work_id"] in works
+    ]
+    items.sort(key=lambda c: -c.count)
+    return items[:COCITED_LIMIT]
+
+
+def paper_citation_network(*, paper: Paper, user) -> Network:
+    """The reader's three sections: references, cited by in this library, co-cited with."""
+    references = list(
+        ReferenceLink.objects.filter(citing_paper=paper, reference__revision__is_current=True)
+        .select_related("reference", "paper", "cited_work")
+        .order_by("reference__order")
+    )
+    linked = {link.paper_id for link in references if link.paper_id}
+    if linked:
+        visible = set(Paper.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True))
+        for link in references:
+            if link.paper_id and link.paper_id not in visible:
+                link.paper = None  # never reveal a paper the reader may not see
+    links = list(_citing_links(user, paper=paper, status__in=RESOLVED)[:CITED_BY_LIMIT])
+    statements = list(_statements_of([link.pk for link in links])) if links else []
+    cited_by = _group_citing(links, statements)
+    cocited = _cocited(paper=paper, user=user, citing_ids=[c.paper.pk for c in cited_by])
+    return Network(references=references, cited_by=cited_by, cocited=cocited, is_editor=roles.is_editor(user))
+
+
+def cited_work_detail(*, pk: int, user) -> tuple[CitedWork, list[CitingPaper], Paper | None]:
+    """A cited work, the library papers whose references name it (with their statements), and
+    the library paper it is, if the user may see it."""
+    work = CitedWork.objects.filter(pk=pk).first()
+    if work is None or not roles.can_read(user):
+        raise Http404("no such cited work")
+    links = list(_citing_links(user, cited_work=work)[:CITED_BY_LIMIT])
+    statements = list(_statements_of([link.pk for link in links])) if links else []
+    same = Paper.objects.visible_to(user).filter(pk=work.paper_id).first() if work.paper_id else None
+    return work, _group_citing(links, statements), same
+
+
+def link_get(*, pk: int) -> ReferenceLink:
+    link = ReferenceLink.objects.filter(pk=pk).select_related("reference").first()
+    if link is None:
+        raise Http404("no such link")
+    return link
+
+
+def statement_get(*, pk: int) -> CitationStatement:
+    statement = CitationStatement.objects.filter(pk=pk).first()
+    if statement is None:
+        raise Http404("no such statement")
+    return statement
+
+
+CONCEPT_PAPER_CAP = 500  # the papers mentioning a concept most that are read for its most-cited works
+
+
+def concept_cited_works(*, concept_id: int, user, limit: int = COCITED_LIMIT) -> list[CoCited]:
+    """The works most cited by the papers that mention the concept (the ``CONCEPT_PAPER_CAP``
+    mentioning it most, from the stored counts): library papers and cited works, with the number
+    of those papers citing each. One grouping query (a resolved reference counts for its paper,
+    any other for its cited work), and one read of titles per kind found."""
+    from kb.models.aggregates import PaperConceptCount
+
+    papers = (
+        PaperConceptCount.objects.filter(concept_id=concept_id, paper__in=Paper.objects.visible_to(user))
+        .order_by("-mentions", "paper_id")
+        .values("paper_id")[:CONCEPT_PAPER_CAP]
+    )
+    # Positive: a library paper's id; negative: a cited work's id.
+    target = Case(
+        When(status__in=RESOLVED, paper__isnull=False, then=F("paper_id")),
+        default=-F("cited_work_id"),
+        output_field=IntegerField(),
+    )
+    rows = list(
+        ReferenceLink.objects.filter(citing_paper_id__in=papers, reference__revision__is_current=True)
+        .exclude(paper__isnull=True, cited_work__isnull=True)
+        .annotate(target=target)
+        .values("target")
+        .annotate(n=Count("citing_paper", distinct=True))
+        .order_by("-n", "target")[:limit]
+    )
+    paper_ids = [r["target"] for r in rows if r["target"] > 0]
+    work_ids = [-r["target"] for r in rows if r["target"] < 0]
+    found = Paper.objects.visible_to(user).in_bulk(paper_ids) if paper_ids else {}
+    works = CitedWork.objects.in_bulk(work_ids) if work_ids else {}
+    items = []
+    for row in rows:
+        key = row["target"]
+        if key > 0 and key in found:
+            items.append(CoCited(count=row["n"], paper=found[key]))
+        elif key < 0 and -key in works:
+            items.append(CoCited(count=row["n"], work=works[-key]))
+    return items
