@@ -32,19 +32,13 @@ Contract of ``annotations_import(*, paper, data, user, visibility, group, dry_ru
 from __future__ import annotations
 
 import bisect
-import contextlib
-import re
-import secrets
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from kb.lib import anchoring
+from kb.lib import anchoring, annotation_formats
 from kb.lib.annotation_formats import FORMAT_LABELS, SourceNote, load_json, parse_annotations
 from kb.lib.markdown import render_markdown
 from kb.lib.quote_anchor import FoldedText, anchor_quote
@@ -53,6 +47,7 @@ from kb.search.service import search_index_enqueue
 from kb.services.annotations import MAX_TAG_LENGTH, MAX_TAGS, clean_tags
 from kb.services.audiences import audience_check, require_annotator
 from papers.models import Paper, Passage, TextRevision
+from papers.staging import Stage
 
 NO_TEXT = _("该论文还没有文本。")
 ALREADY_IMPORTED = _("已导入过")
@@ -63,8 +58,6 @@ PARENT_MISSING = _("回复的上级不在文件中")
 PARENT_NOT_IMPORTED = _("回复的上级未能导入")
 EXPIRED = _("预览已过期，请重新选择文件。")
 
-STASH_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _CHUNK = 500  # ids per IN query
 
 
@@ -350,35 +343,17 @@ def annotations_import_file(*, paper: Paper, raw: bytes, user, **options) -> Imp
 
 # --- the file between preview and apply -------------------------------------------
 
-
-def _stash_path(token: str) -> Path:
-    if not _TOKEN.match(token or ""):
-        raise ValidationError(EXPIRED, code="expired")
-    return Path(settings.MEDIA_ROOT) / "annotation-imports" / f"{token}.json"
+ANNOTATION_UPLOADS = Stage(
+    folder="annotation-imports",
+    session_key="annotation_imports",  # token → paper id: only the user who previewed may apply
+    max_bytes=annotation_formats.MAX_BYTES,
+    too_large=annotation_formats.TOO_LARGE,
+    expired=EXPIRED,
+    check=lambda raw: parse_annotations(load_json(raw)),
+)
 
 
 def annotation_file_stash(*, raw: bytes, user) -> str:
-    """Keep ``raw`` (checked to be JSON) for the apply; returns its token. Day-old files go."""
+    """Keep ``raw`` (checked to hold annotations) for the apply; returns its token."""
     require_annotator(user)
-    parse_annotations(load_json(raw))
-    token = secrets.token_urlsafe(24)
-    path = _stash_path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STASH_SECONDS
-    for old in path.parent.glob("*.json"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    path.write_bytes(raw)
-    return token
-
-
-def annotation_file_load(*, token: str) -> bytes:
-    path = _stash_path(token)
-    if not path.is_file():
-        raise ValidationError(EXPIRED, code="expired")
-    return path.read_bytes()
-
-
-def annotation_file_discard(*, token: str) -> None:
-    with contextlib.suppress(ValidationError):  # a malformed token names no file
-        _stash_path(token).unlink(missing_ok=True)
+    return ANNOTATION_UPLOADS.save(raw)

@@ -1,8 +1,9 @@
 """W3C Web Annotation export (JSON-LD collections) and import (Hypothesis or W3C JSON).
 
 The import (``kb.services.w3c_import``) is previewed first: the file waits under a
-token listed in the session (so nobody else can apply it) while the page shows what
-a dry run would do; applying or cancelling forgets it.
+token listed in the session (``ANNOTATION_UPLOADS``, a ``papers.staging.Stage``: nobody
+else can apply it) while the page shows what a dry run would do; applying or cancelling
+forgets it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kb.forms.imports import AnnotationImportForm
 from kb.lib.annotation_formats import MAX_ANNOTATIONS, MAX_BYTES
 from kb.lib.params import int_or_none
 from kb.models import Visibility
@@ -23,6 +25,7 @@ from kb.services import w3c as services
 from kb.services import w3c_import as importer
 from kb.services.audiences import audience_choices
 from kb.views.common import report_errors
+from kb.views.staging import staged_cancel
 from papers.access import member_required, reader_required
 from papers.selectors import paper_visible
 
@@ -50,47 +53,35 @@ def export(request):
     return response
 
 
-SESSION_KEY = "annotation_imports"  # token → paper id: only the user who previewed may apply
+UPLOADS = importer.ANNOTATION_UPLOADS  # token → paper id: only the user who previewed may apply
 
 
-def _upload(request) -> bytes:
-    upload = request.FILES.get("file")
-    return upload.read(MAX_BYTES + 1) if upload else request.POST.get("json", "").encode()
+def _staged(request, token: str, paper) -> bytes:
+    if UPLOADS.recall(request.session, token=token) != paper.pk:
+        raise ValidationError(UPLOADS.expired, code="expired")
+    return UPLOADS.load(token=token)
 
 
-def _owned_token(request, token: str, paper) -> str:
-    if request.session.get(SESSION_KEY, {}).get(token) != paper.pk:
-        raise ValidationError(importer.EXPIRED)
-    return token
-
-
-def _forget(request, token: str) -> None:
-    pending = dict(request.session.get(SESSION_KEY, {}))
-    pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    importer.annotation_file_discard(token=token)
-
-
-def _run(request, paper, *, action: str, token: str, visibility: str):
-    """Preview (a dry run of the stashed file), apply, or cancel; returns (report, token)."""
+def _run(request, paper, form, *, action: str, token: str, visibility: str):
+    """Preview (a dry run of the staged file), apply, or cancel; returns (report, token)."""
     if action == "cancel":
-        _forget(request, token)
-        messages.info(request, _("已取消导入，没有任何改动。"))
+        staged_cancel(request, UPLOADS, token)
         return None, ""
     if token:
-        raw = importer.annotation_file_load(token=_owned_token(request, token, paper))
+        raw = _staged(request, token, paper)
+    elif form.is_valid():
+        raw = form.cleaned_data["data"]
     else:
-        raw = _upload(request)
+        return None, ""  # the form shows its errors
     options = {"paper": paper, "user": request.user, "visibility": visibility}
     if action == "preview":
         if not token:
             token = importer.annotation_file_stash(raw=raw, user=request.user)
-            pending = dict(request.session.get(SESSION_KEY, {}))
-            request.session[SESSION_KEY] = {**dict(list(pending.items())[-4:]), token: paper.pk}
+            UPLOADS.remember(request.session, token=token, value=paper.pk)
         return importer.annotations_import_file(raw=raw, dry_run=True, **options), token
     report = importer.annotations_import_file(raw=raw, **options)
     if token:
-        _forget(request, token)
+        UPLOADS.forget(request.session, token=token)
     return report, ""
 
 
@@ -101,21 +92,20 @@ def import_annotations(request, paper_pk: int):
     paper = paper_visible(paper_id=paper_pk, user=request.user)
     report, token = None, ""
     visibility = request.POST.get("visibility", Visibility.PRIVATE)
+    form = AnnotationImportForm.from_request(request)
+    action, staged = request.POST.get("action", "apply"), request.POST.get("token", "")
     if request.method == "POST":
         try:
-            report, token = _run(
-                request,
-                paper,
-                action=request.POST.get("action", "apply"),
-                token=request.POST.get("token", ""),
-                visibility=visibility,
-            )
+            report, token = _run(request, paper, form, action=action, token=staged, visibility=visibility)
         except ValidationError as exc:
             report_errors(request, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
+    if report is not None or staged or action == "cancel":
+        form = AnnotationImportForm()  # the pasted text stays only while it has not been imported
     context = {
         "paper": paper,
+        "form": form,
         "report": report,
         "token": token,
         "visibility": visibility,

@@ -21,21 +21,16 @@ Contract:
 Matching folds titles as the search does: NFKC, traditional → simplified (OpenCC),
 case, punctuation and spaces dropped; names the same way.
 
-``record_file_stash`` / ``record_file_load`` / ``record_file_discard`` keep an uploaded file
-between the preview and the apply, under an unguessable token, for a day at most.
+``record_file_stash`` checks an uploaded file and keeps it between the preview and the apply
+(``RECORD_UPLOADS``, a ``papers.staging.Stage``: an unguessable token, a day at most);
+``record_file_load`` / ``record_file_discard`` read it back and remove it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
-import secrets
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +51,7 @@ from papers.records import (
 from papers.records.normalise import title_key
 from papers.records.types import PAPER_FIELDS
 from papers.services.metadata import metadata_clean, paper_create_metadata_only, paper_update_metadata
+from papers.staging import Stage
 
 CREATE, ENRICH, SKIP = "create", "enrich", "skip"
 MAX_BYTES = 5 * 1024 * 1024
@@ -326,50 +322,32 @@ def records_apply(*, data: bytes | str, user) -> ImportReport:
 
 # -- the file between preview and apply ----------------------------------------------------------
 
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-STASH_SECONDS = 24 * 3600
 
-
-def _stash_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "record-imports"
-
-
-def _stash_path(token: str) -> Path:
-    if not _TOKEN.match(token or ""):
-        raise ValidationError(ERROR_EXPIRED, code="expired")
-    return _stash_dir() / f"{token}.dat"
-
-
-def record_file_stash(*, data: bytes, user) -> str:
-    """Keep ``data`` for the apply; returns its token. ``ValidationError`` when it is too large
-    or not a record file. Stashes older than a day are removed."""
-    _require_editor(user)
-    if len(data) > MAX_BYTES:
-        raise ValidationError(ERROR_TOO_LARGE % {"mb": MAX_BYTES // 2**20}, code="size")
+def _check_record_file(data: bytes) -> None:
     try:
         fmt = detect_format(decode(data))
     except ValueError as exc:
         raise ValidationError(str(exc), code="format") from None
     if fmt is None:
         raise ValidationError(ERROR_FORMAT, code="format")
-    folder = _stash_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STASH_SECONDS
-    for old in folder.glob("*.dat"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    _stash_path(token).write_bytes(data)
-    return token
 
 
-def record_file_load(*, token: str) -> bytes:
-    path = _stash_path(token)
-    if not path.is_file():
-        raise ValidationError(ERROR_EXPIRED, code="expired")
-    return path.read_bytes()
+RECORD_UPLOADS = Stage(
+    folder="record-imports",
+    session_key="record_imports",
+    max_bytes=MAX_BYTES,
+    too_large=ERROR_TOO_LARGE,
+    expired=ERROR_EXPIRED,
+    check=_check_record_file,
+)
 
 
-def record_file_discard(*, token: str) -> None:
-    with contextlib.suppress(ValidationError):  # a malformed token names no file
-        _stash_path(token).unlink(missing_ok=True)
+def record_file_stash(*, data: bytes, user) -> str:
+    """Keep ``data`` for the apply; returns its token. ``ValidationError`` when it is too large
+    or not a record file."""
+    _require_editor(user)
+    return RECORD_UPLOADS.save(data)
+
+
+record_file_load = RECORD_UPLOADS.load
+record_file_discard = RECORD_UPLOADS.discard

@@ -6,20 +6,14 @@
 fails is reported and the others are saved; broader links go in before related ones (so the
 related-versus-hierarchy check sees the new hierarchy); mentions are detected once at the end.
 
-``thesaurus_file_stash`` / ``thesaurus_file_load`` / ``thesaurus_file_discard`` keep an
-uploaded file under an unguessable token (bounded in size, a day at most).
+``thesaurus_file_stash`` checks an uploaded file and keeps it between the preview and the
+apply (``THESAURUS_UPLOADS``, a ``papers.staging.Stage``: bounded in size, a day at most).
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
-import secrets
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -38,9 +32,7 @@ from kb.services.concepts.skos_import import (
     thesaurus_import_preview,
 )
 from kb.services.mentions import mentions_detect_all
-
-STASH_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+from papers.staging import Stage
 
 
 @dataclass
@@ -117,42 +109,17 @@ def thesaurus_import_apply(*, data: bytes | str, user=None) -> ImportReport:
 
 # -- the file between preview and apply ------------------------------------------------------------
 
-
-def _stash_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "thesaurus-imports"
-
-
-def _stash_path(token: str) -> Path:
-    if not _TOKEN.match(token or ""):
-        raise ValidationError(ERROR_EXPIRED, code="expired")
-    return _stash_dir() / f"{token}.json"
+THESAURUS_UPLOADS = Stage(
+    folder="thesaurus-imports",
+    session_key="thesaurus_imports",
+    max_bytes=MAX_BYTES,
+    too_large=ERROR_TOO_LARGE,
+    expired=ERROR_EXPIRED,
+    check=parse_thesaurus_file,
+)
 
 
 def thesaurus_file_stash(*, data: bytes, user) -> str:
-    """Keep ``data`` for the apply; returns its token. ``ValidationError`` when it is too
-    large or not a SKOS file. Stashes older than a day are removed."""
+    """Keep ``data`` for the apply; its token (``ValidationError``: too large, not SKOS)."""
     require_editor(user)
-    if len(data) > MAX_BYTES:
-        raise ValidationError(ERROR_TOO_LARGE % {"mb": MAX_BYTES // 2**20}, code="size")
-    parse_thesaurus_file(data)
-    folder = _stash_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STASH_SECONDS
-    for old in folder.glob("*.json"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    _stash_path(token).write_bytes(data)
-    return token
-
-
-def thesaurus_file_load(*, token: str) -> bytes:
-    path = _stash_path(token)
-    if not path.is_file():
-        raise ValidationError(ERROR_EXPIRED, code="expired")
-    return path.read_bytes()
-
-
-def thesaurus_file_discard(*, token: str) -> None:
-    with contextlib.suppress(ValidationError):
-        _stash_path(token).unlink(missing_ok=True)
+    return THESAURUS_UPLOADS.save(data)
