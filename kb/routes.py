@@ -122,7 +122,9 @@ urlpatterns += [
     path("graphs/papers/", concept_map_views.paper_concept_graph, name="paper-concept-graph"),
     path("crossrefs/", crossref_views.crossref_review, name="crossref-review"),
     path("citations/works/<int:pk>/", citation_views.cited_work_detail, name="cited-work-detail"),
-    path("citations/network.<str:fmt>", citation_views.citation_network_export, name="citation-network-export"),
+    path(
+        "citations/network.<str:fmt>", citation_views.citation_network_export, name="citation-network-export"
+    ),
     path("citations/works/<int:pk>/promote/", citation_views.cited_work_promote, name="cited-work-promote"),
     path(
         "citations/links/<int:pk>/<str:action>/",

@@ -97,6 +97,8 @@ def test_one_selection_module_for_every_reader_tool():
     owners = {
         path.name
         for path in (ROOT / "static" / "js").glob("*.js")
-        if re.search(r"createTreeWalker|selectionchange|mouseup|toString\(\)\.length", path.read_text("utf-8"))
+        if re.search(
+            r"createTreeWalker|selectionchange|mouseup|toString\(\)\.length", path.read_text("utf-8")
+        )
     }
     assert owners == {"selection.js"}

@@ -164,8 +164,9 @@ PAGES = {
     "crossref-review": lambda w: reverse("kb:crossref-review"),
     "search": lambda w: reverse("kb:search") + "?q=digital",
     "claim-list": lambda w: reverse("kb:claim-list"),
-    "claim-list-filtered": lambda w: reverse("kb:claim-list")
-    + f"?paper={w['claim'].paper_id}&concept={w['concept'].slug}",
+    "claim-list-filtered": lambda w: (
+        reverse("kb:claim-list") + f"?paper={w['claim'].paper_id}&concept={w['concept'].slug}"
+    ),
     "claim-detail": lambda w: w["claim"].get_absolute_url(),
     "claim-graph": lambda w: reverse("kb:claim-graph"),
     "concept-claims": lambda w: reverse("kb:concept-claims", args=[w["concept"].slug]),

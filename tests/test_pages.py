@@ -27,7 +27,10 @@ PAGES = {
     # + annotation and evidence overlays, the reader's groups and preferences
     "paper-detail": (lambda ctx: ctx["paper"].get_absolute_url(), 18),
     "author-detail": (lambda ctx: ctx["author"].get_absolute_url(), 12),
-    "cited-work-detail": (lambda ctx: ctx["cited_work"].get_absolute_url(), 12),  # the work, its citing papers
+    "cited-work-detail": (
+        lambda ctx: ctx["cited_work"].get_absolute_url(),
+        12,
+    ),  # the work, its citing papers
     "concept-list": (lambda ctx: reverse("kb:concept-list"), 10),
     # stored counts + a page of papers + the most-cited works (one grouping, a read of titles per kind)
     "concept-detail": (lambda ctx: ctx["concept"].get_absolute_url(), 19),
@@ -184,7 +187,7 @@ def role_ctx(ctx, admin_user, editor, scholar):
     )
     group = group_services.group_create(user=admin_user, name="数字治理读书会", owner=scholar)
     group_services.group_add_member(user=scholar, group=group, member=editor)
-    for n in range(3):  # more members cost no more queries
+    for _ in range(3):  # more members cost no more queries
         group_services.group_add_member(user=scholar, group=group, member=f.UserFactory(role="Scholar"))
     return {**ctx, "upload": upload, "annotation": annotation, "claim": claims[0], "group": group}
 

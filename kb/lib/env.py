@@ -60,7 +60,9 @@ def env_base_url(name: str, default: str, environ: Mapping[str, str] | None = No
     value = environ.get(name, "").strip() or default
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment:
-        raise EnvError(f"{name} must be an absolute http(s) URL such as https://kb.example.org; got {value!r}")
+        raise EnvError(
+            f"{name} must be an absolute http(s) URL such as https://kb.example.org; got {value!r}"
+        )
     return value.rstrip("/")
 
 

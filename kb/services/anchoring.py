@@ -157,8 +157,9 @@ def targets_reanchor(*, paper: Paper, user=None) -> ReanchorReport:
     )
     targets += list(
         # Evidence quotes any paper: the one of the text it was anchored to, not the claim's.
-        Evidence.objects.filter(Q(revision__paper=paper) | Q(revision=None, claim__paper=paper), **stale)
-        .select_related("revision", "passage")
+        Evidence.objects.filter(
+            Q(revision__paper=paper) | Q(revision=None, claim__paper=paper), **stale
+        ).select_related("revision", "passage")
     )
     by_revision = defaultdict(list)
     for target in targets:

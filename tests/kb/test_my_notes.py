@@ -214,7 +214,9 @@ def test_a_user_without_a_role_is_refused(client, db, settings):
     assert client.get(reverse("kb:color-names")).status_code == 403
 
 
-def test_markdown_says_what_an_incomplete_record_lacks_instead_of_a_blank_reference(scholar, notes, text_paper):
+def test_markdown_says_what_an_incomplete_record_lacks_instead_of_a_blank_reference(
+    scholar, notes, text_paper
+):
     text_paper.venue = ""
     text_paper.year = None
     text_paper.save()

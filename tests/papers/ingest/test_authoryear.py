@@ -85,4 +85,6 @@ def test_the_reader_links_an_author_year_citation_to_its_reference(db, scholar_c
     ).encode()
     result = paper_load(data=text, filename="author-date.txt")
     html = scholar_client.get(f"/papers/{result.paper_id}/").content.decode()
-    assert re.search(r'<a class="cite[^"]*" href="#p-\d+" id="cite-\d+"[^>]*>滕蕾，2021</a>', html), html[:3000]
+    assert re.search(r'<a class="cite[^"]*" href="#p-\d+" id="cite-\d+"[^>]*>滕蕾，2021</a>', html), html[
+        :3000
+    ]
