@@ -98,7 +98,7 @@ class _SerialServerThread(LiveServerThread):
 
 
 @pytest.fixture
-def serial_live_server(transactional_db):
+def serial_live_server(django_db_serialized_rollback, transactional_db):
     """Django's live server (as pytest-django's ``live_server``), answering one request at a time."""
     overrides = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
     thread = _SerialServerThread(
@@ -118,7 +118,7 @@ def serial_live_server(transactional_db):
 
 
 @pytest.fixture
-def library(transactional_db, settings, tmp_path):
+def library(django_db_serialized_rollback, transactional_db, settings, tmp_path):
     settings.KB_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
     settings.KB_SEARCH_THESAURUS_TTL = 0
     settings.TASKS = {
