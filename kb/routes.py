@@ -3,6 +3,7 @@
 from django.urls import path
 
 from kb.views import annotations as annotation_views
+from kb.views import citation_graph as citation_graph_views
 from kb.views import citations as citation_views
 from kb.views import claim_evidence as claim_evidence_views
 from kb.views import claims as claim_views
@@ -120,6 +121,7 @@ urlpatterns += [
     path("compare.csv", concept_map_views.comparison_csv, name="comparison-csv"),
     path("graphs/concepts/", concept_map_views.concept_graph, name="concept-graph"),
     path("graphs/papers/", concept_map_views.paper_concept_graph, name="paper-concept-graph"),
+    path("graphs/citations/", citation_graph_views.citation_graph, name="citation-graph"),
     path("crossrefs/", crossref_views.crossref_review, name="crossref-review"),
     path("citations/works/<int:pk>/", citation_views.cited_work_detail, name="cited-work-detail"),
     path(

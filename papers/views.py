@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kb.lib.params import int_or_none
@@ -17,7 +17,11 @@ from papers.forms import PaperMetadataForm
 from papers.services.metadata import paper_update_metadata
 from papers.versions import StaleEdit
 
-SORT_LABELS = [("year", _lazy("年份（新→旧）")), ("title", _lazy("标题")), ("added", _lazy("最近导入"))]
+SORT_LABELS = [
+    ("year", gettext_lazy("年份（新→旧）")),
+    ("title", gettext_lazy("标题")),
+    ("added", gettext_lazy("最近导入")),
+]
 
 
 @reader_required

@@ -71,6 +71,8 @@ ROLE_PAGES = {
     "comparison-claims-csv": (lambda ctx: reverse("kb:comparison-csv") + "?mode=claims", "anonymous", 8),
     "concept-graph": (lambda ctx: reverse("kb:concept-graph"), "anonymous", 8),
     "paper-concept-graph": (lambda ctx: reverse("kb:paper-concept-graph"), "anonymous", 9),
+    # the citation graph: ranked targets, citing papers, edges, titles of each kind, the stored layout
+    "citation-graph": (lambda ctx: reverse("kb:citation-graph"), "anonymous", 12),
     "concept-create": (lambda ctx: reverse("kb:concept-create"), "editor", 7),
     "concept-edit": (lambda ctx: reverse("kb:concept-edit", args=[ctx["concept"].slug]), "editor", 9),
     "concept-merge": (lambda ctx: reverse("kb:concept-merge", args=[ctx["concept"].slug]), "editor", 7),

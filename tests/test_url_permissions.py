@@ -80,6 +80,7 @@ ACCESS: dict[str, tuple[str, str]] = {
     "kb:comparison-csv": (READ, READ),
     "kb:concept-graph": (READ, READ),
     "kb:paper-concept-graph": (READ, READ),
+    "kb:citation-graph": (READ, READ),
     "kb:crossref-review": (EDIT, EDIT),
     "kb:crossref-decide": (EDIT, EDIT),
     "kb:cited-work-detail": (READ, READ),

@@ -1,7 +1,8 @@
 """What the index holds for each kind of object, read from the database.
 
 One ``IndexDoc`` per paper (its metadata in both languages), per passage of a
-paper's current revision, per claim, per annotation and per concept. A
+paper's current revision, per claim, per annotation, per concept and per citation
+statement (``kb.search.citations``). A
 document carries what search filters and facets on (paper, year, authors,
 concepts, passage kind, tags), what visibility needs (the paper's status; an
 annotation's visibility and creator) and the text its snippet is cut from.
@@ -15,7 +16,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kb.models import Annotation, Claim, ClaimStatus, Concept, Evidence, Mention, MentionStatus, Visibility
+from kb.models import (
+    Annotation,
+    CitationStatement,
+    Claim,
+    ClaimStatus,
+    Concept,
+    Evidence,
+    Mention,
+    MentionStatus,
+    Visibility,
+)
 from kb.search.index import IndexDoc
 from papers.models import Authorship, Paper, Passage
 
@@ -208,7 +219,10 @@ def concept_documents(queryset) -> Iterator[IndexDoc]:
 
 
 def paper_documents(paper_ids: Iterable[int]) -> Iterator[IndexDoc]:
-    """Everything that belongs to these papers: metadata, passages, claims, annotations."""
+    """Everything that belongs to these papers: metadata, passages, claims, annotations,
+    the statements in which they cite."""
+    from kb.search.citations import citation_documents, citations_in_papers
+
     ids = list(paper_ids)
     papers = list(Paper.objects.filter(pk__in=ids).prefetch_related("authorships__author"))
     infos = _paper_infos(p.pk for p in papers)
@@ -217,6 +231,7 @@ def paper_documents(paper_ids: Iterable[int]) -> Iterator[IndexDoc]:
     yield from passage_documents(Passage.objects.filter(paper__in=ids))
     yield from claim_documents(Claim.objects.filter(paper__in=ids))
     yield from annotation_documents(Annotation.objects.filter(passage__paper__in=ids))
+    yield from citation_documents(citations_in_papers(ids))
 
 
 def all_documents() -> Iterator[IndexDoc]:
@@ -236,4 +251,5 @@ def count_all() -> int:
         + Claim.objects.count()
         + Annotation.objects.count()
         + Concept.objects.filter(merged_into__isnull=True).count()
+        + CitationStatement.objects.filter(passage__revision__is_current=True).count()
     )

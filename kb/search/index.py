@@ -41,7 +41,7 @@ from kb.lib.textnorm import fold, fold_many, one_line
 log = logging.getLogger(__name__)
 
 # Bump whenever the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Every document falls in one of these buckets (by key); facets of a huge result set are
 # counted in the documents of a few buckets and scaled up.
 SAMPLE_BUCKETS = 64
@@ -57,7 +57,7 @@ class IndexDoc:
     """One searchable object, as the index sees it."""
 
     key: str  # "<type>:<pk>", unique
-    type: str  # passage, paper, claim, annotation, concept
+    type: str  # passage, paper, claim, annotation, concept, citation
     obj_id: int
     text: str  # what is searched (original text; folded and segmented here)
     body: str  # what the snippet is cut from (original text)
@@ -75,6 +75,9 @@ class IndexDoc:
     author_ids: list[int] = field(default_factory=list)
     concept_ids: list[int] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    cited: list[str] = field(default_factory=list)  # a citation's targets: "paper:<id>", "work:<id>"
+    cited_target: str = ""  # the one its result line links to
+    cited_label: str = ""  # and that target's title
 
 
 def build_schema() -> tantivy.Schema:
@@ -86,7 +89,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("title", tokenizer_name=TOKENIZER, index_option="freq")
     sb.add_text_field("heading", tokenizer_name=TOKENIZER, index_option="freq")
     # Fast fields only where facets count; the others are for matching and display.
-    for name in ("key", "type", "kind", "status", "vis", "tags"):
+    for name in ("key", "type", "kind", "status", "vis", "tags", "cited"):
         stored, fast = name in ("type", "kind"), name in ("type", "kind")
         sb.add_text_field(name, stored=stored, fast=fast, tokenizer_name="raw", index_option="basic")
     for name in (
@@ -106,6 +109,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_bytes_field("body", stored=True)
     sb.add_bytes_field("label", stored=True)
     sb.add_bytes_field("slug", stored=True)
+    sb.add_bytes_field("cited_target", stored=True)
+    sb.add_bytes_field("cited_label", stored=True)
     return sb.build()
 
 
@@ -296,6 +301,8 @@ def _document(doc: IndexDoc, text: str, grams: str, title: str, heading: str) ->
     out.add_text("kind", doc.kind)
     for tag in doc.tags:
         out.add_text("tags", " ".join(fold(tag).split()))
+    for cited in doc.cited:
+        out.add_text("cited", cited)
     out.add_unsigned("obj_id", doc.obj_id)
     out.add_unsigned("paper_id", doc.paper_id or 0)
     out.add_unsigned("year", doc.year or 0)
@@ -317,6 +324,9 @@ def _document(doc: IndexDoc, text: str, grams: str, title: str, heading: str) ->
     out.add_bytes("body", doc.body[:STORED_BODY].encode())
     out.add_bytes("label", doc.label.encode())
     out.add_bytes("slug", doc.slug.encode())
+    if doc.cited_target:
+        out.add_bytes("cited_target", doc.cited_target.encode())
+        out.add_bytes("cited_label", doc.cited_label.encode())
     return out
 
 

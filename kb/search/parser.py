@@ -6,6 +6,7 @@
     -乡村  NOT 乡村            without this word (or phrase, or filter: -kind:footnote); also 不含
     治理 OR 管理               either word (also 或者); OR binds tighter than AND
     author:王 year:2022 year:2020..2023 concept:数字鸿沟 paper:12 kind:footnote tag:方法 type:claim
+    type:citation cited:12 (statements citing library paper 12) cited:w7 (citing cited work 7)
 
 Nothing here raises. Input that makes no sense degrades: a lone quote is
 ignored, an ``OR`` without two sides is dropped, a ``NOT`` with nothing after
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
-FIELDS = ("author", "year", "concept", "paper", "kind", "tag", "type")
+FIELDS = ("author", "year", "concept", "paper", "kind", "tag", "type", "cited")
 YEAR_MIN, YEAR_MAX = 1000, 2999
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂"})

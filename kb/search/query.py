@@ -57,6 +57,7 @@ FILTER_FIELDS = {
     "kind": "kind",
     "tag": "tags",
     "type": "type",
+    "cited": "cited",
 }
 
 

@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.lib import roles
 from kb.lib.textnorm import fold
-from kb.models import Concept, GroupMembership
+from kb.models import CitationStance, Concept, GroupMembership
 from kb.search import backlink, repair
+from kb.search.citations import cited_target, cited_values
 from kb.search.dictionary import thesaurus
 from kb.search.index import SAMPLE_BUCKETS
 from kb.search.parser import MAX_CLAUSES, ParsedQuery, make_filter, parse
@@ -50,9 +51,10 @@ TYPE_LABELS = {
     "claim": _("论断"),
     "annotation": _("批注"),
     "concept": _("概念"),
+    "citation": _("施引语句"),
 }
 _TYPE_NAMES = {str(label): value for value, label in TYPE_LABELS.items()}
-_KIND_NAMES = {str(label): value for value, label in PassageKind.choices}
+_KIND_NAMES = {str(label): value for value, label in [*PassageKind.choices, *CitationStance.choices]}
 
 
 @dataclass
@@ -68,6 +70,8 @@ class Hit:
     snippet: SafeString
     url: str
     slug: str = ""  # a concept's
+    cited_url: str = ""  # a citation statement's cited paper or cited work
+    cited_label: str = ""
 
     @property
     def type_label(self) -> str:
@@ -76,6 +80,10 @@ class Hit:
     @property
     def kind_label(self) -> str:
         return str(dict(PassageKind.choices).get(self.kind, "")) if self.type == "passage" else ""
+
+    @property
+    def stance_label(self) -> str:
+        return str(dict(CitationStance.choices).get(self.kind, "")) if self.type == "citation" else ""
 
 
 @dataclass
@@ -165,7 +173,7 @@ def _hit_url(
         return ""
     params = "&".join(part for part in (urlencode({"hl": hl}) if hl else "", back) if part)
     query = f"?{params}" if params else ""  # ``back``: the way back to the results (kb.search.backlink)
-    anchor = f"#p-{order}" if type_ in ("passage", "annotation") else ""
+    anchor = f"#p-{order}" if type_ in ("passage", "annotation", "citation") else ""
     return url + query + anchor
 
 
@@ -184,6 +192,8 @@ def _resolve(name: str, value: str) -> list:
         return [_KIND_NAMES.get(value, value.lower())]
     if name == "type":
         return [_TYPE_NAMES.get(value, value.lower())]
+    if name == "cited":
+        return cited_values(value)
     ids = _ids(value)
     if ids is not None:
         return ids
@@ -266,7 +276,7 @@ def _facets(
     }
     labels: dict[str, dict[str, str]] = {
         "type": {k: str(v) for k, v in TYPE_LABELS.items()},
-        "kind": {k: str(v) for k, v in PassageKind.choices},
+        "kind": {k: str(v) for k, v in [*PassageKind.choices, *CitationStance.choices]},
     }
     ids = {name: [int(k) for k, _ in buckets[name] if k.isdigit()] for name in ("paper", "author", "concept")}
     labels["paper"] = {
@@ -461,6 +471,7 @@ def _search_page(index, parsed, user, results: SearchResults, *, page: int, per_
                     back=back,
                 ),
                 slug=slug,
+                **cited_target(urls, d),
             )
         )
     if facets and results.total:

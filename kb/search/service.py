@@ -28,15 +28,16 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from kb.models import Annotation, Claim, Concept, Evidence, Mention
+from kb.models import Annotation, CitationStatement, Claim, Concept, Evidence, Mention
 from kb.search import documents
+from kb.search.citations import citation_documents
 from kb.search.dictionary import thesaurus, thesaurus_changed
 from kb.search.index import SearchIndex, open_index
 from papers.models import Author, Paper, Passage, Section, TextRevision
 
 log = logging.getLogger(__name__)
 
-KINDS = ("paper", "passage", "claim", "annotation", "concept")
+KINDS = ("paper", "passage", "claim", "annotation", "concept", "citation")
 
 
 _REBUILD_ENQUEUED: weakref.WeakSet[SearchIndex] = weakref.WeakSet()
@@ -71,6 +72,8 @@ def _target(obj) -> tuple[str, int] | None:
         return "annotation", obj.pk
     if isinstance(obj, Concept):
         return "concept", obj.pk
+    if isinstance(obj, CitationStatement):
+        return "citation", obj.pk
     return None
 
 
@@ -117,6 +120,23 @@ def search_index_enqueue_papers(*, paper_ids) -> None:
         transaction.on_commit(partial(search_index_object_task.enqueue, "paper", paper_id))
 
 
+def search_index_enqueue_citations(*, reference_ids) -> None:
+    """Reindex the citation statements of these references (their cited target changed: a link
+    confirmed, rejected, set or moved) once the current transaction commits."""
+    from kb.search.tasks import search_index_object_task
+
+    rows = list(
+        CitationStatement.objects.filter(reference_id__in=list(reference_ids)).values_list(
+            "pk", "citing_paper_id"
+        )
+    )
+    if len(rows) > PAPER_TASKS_MAX:
+        search_index_enqueue_papers(paper_ids=[paper_id for _pk, paper_id in rows])
+        return
+    for pk, _paper_id in rows:
+        transaction.on_commit(partial(search_index_object_task.enqueue, "citation", pk))
+
+
 def search_index_object(*, kind: str, pk: int) -> int:
     """Replace the documents of one object by what the database now holds. Returns how many."""
     if kind not in KINDS:
@@ -133,6 +153,7 @@ def search_index_object(*, kind: str, pk: int) -> int:
         "claim": (documents.claim_documents, Claim.objects.filter(pk=pk)),
         "annotation": (documents.annotation_documents, Annotation.objects.filter(pk=pk)),
         "concept": (documents.concept_documents, Concept.objects.filter(pk=pk)),
+        "citation": (citation_documents, CitationStatement.objects.filter(pk=pk)),
     }[kind]
     return index.replace(docs=list(source[0](source[1])), segmenter=segmenter, delete_keys=[f"{kind}:{pk}"])
 

@@ -51,12 +51,13 @@ def search_api(request):
                     "year": h.year or None,
                     "kind": h.kind or None,
                     # Where a passage (or an annotation's passage) is: the reader's ¶ number.
-                    "order": h.order if h.type in ("passage", "annotation") else None,
+                    "order": h.order if h.type in ("passage", "annotation", "citation") else None,
                     "slug": h.slug or None,
                     "score": round(h.score, 4),
                     "title": str(h.label),
                     "snippet": str(h.snippet),
                     "url": h.url,
+                    **({"cited": {"title": h.cited_label, "url": h.cited_url}} if h.cited_label else {}),
                 }
                 for h in r.hits
             ],

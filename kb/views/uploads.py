@@ -12,8 +12,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -115,9 +114,9 @@ def upload_update(request, pk: int):
 
 
 PUBLISHED = {
-    "loaded": _lazy("已发布为新论文。"),
-    "revised": _lazy("已发布为已有论文的新修订版本；旧文本上的批注与证据将等待重新定位。"),
-    "unchanged": _lazy("文件与已有论文完全相同，未做任何改动。"),
+    "loaded": gettext_lazy("已发布为新论文。"),
+    "revised": gettext_lazy("已发布为已有论文的新修订版本；旧文本上的批注与证据将等待重新定位。"),
+    "unchanged": gettext_lazy("文件与已有论文完全相同，未做任何改动。"),
 }
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kb.lib import roles
 from kb.models import CitedWork, LinkStatus, ReferenceLink
+from kb.search.service import search_index_enqueue_citations
 from kb.services.versions import version_take
 from papers.models import Paper
 from papers.services.metadata import paper_create_metadata_only
@@ -35,6 +36,8 @@ def _save(link: ReferenceLink, user) -> ReferenceLink:
     link._history_user = user
     link.full_clean()
     link.save()
+    # The statements citing through this reference are searched by what it cites (``cited:``).
+    search_index_enqueue_citations(reference_ids=[link.reference_id])
     return link
 
 

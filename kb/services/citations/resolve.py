@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from kb.lib.citematch import Match, WorkKeys, affixes, author_key, compare, doi_key, title_key
 from kb.models import CitedWork, LinkStatus, PaperKey, ReferenceLink
+from kb.search.service import search_index_enqueue_citations, search_index_enqueue_papers
 from papers.models import Paper, Reference
 
 CANDIDATE_CAP = 500
@@ -296,6 +297,8 @@ def paper_match_citing(*, paper: Paper, key: PaperKey) -> int:
                     changed.append(link)
     if changed:
         bulk_update_with_history(changed, ReferenceLink, LINK_FIELDS)
+        # Other papers' statements now cite another target (``cited:`` in search).
+        search_index_enqueue_citations(reference_ids=[link.reference_id for link in changed])
     return len(changed)
 
 
@@ -322,4 +325,5 @@ def citations_backfill(*, progress=None) -> int:
         statements_build(paper=paper)
         if progress is not None:
             progress(done, len(ids))
+    search_index_enqueue_papers(paper_ids=ids)  # their new statements (one rebuild past a few hundred)
     return len(ids)

@@ -7,7 +7,8 @@ the stance its cue phrases suggest, the cue kept as the reason. A stance an edit
 on the same sentence of an older revision carries over. Three queries, whatever the library.
 
 ``statement_set_stance`` is the one write path of editors: confirm the suggestion or correct
-it; every change keeps a version (history).
+it; every change keeps a version (history) and reindexes the statement (search shows stances).
+New statements are indexed with their paper (the caller enqueues it).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from kb.lib import roles
 from kb.lib.citestance import sentence_around, suggest_stance
 from kb.models import CitationStance, CitationStatement
+from kb.search.service import search_index_enqueue
 from kb.services.versions import version_take
 from papers.models import Citation, Paper
 
@@ -82,4 +84,5 @@ def statement_set_stance(
     statement._history_user = user
     statement.full_clean()
     statement.save()
+    search_index_enqueue(obj=statement)  # its stance is searched and shown
     return statement
