@@ -41,9 +41,10 @@ def cited_values(value: str) -> list[str]:
 def _target(statement: CitationStatement) -> tuple[list[str], str, str]:
     """(filter values, the target shown as "paper:<id>"/"work:<id>", its title)."""
     reference = statement.reference
+    raw = reference.raw[:300] if reference is not None else ""
     link = getattr(reference, "link", None) if reference is not None else None
     if link is None:
-        return [], "", reference.raw[:300] if reference is not None else ""
+        return [], "", raw
     values, shown, label = [], "", ""
     if link.resolved:
         values.append(f"paper:{link.paper_id}")
@@ -51,8 +52,8 @@ def _target(statement: CitationStatement) -> tuple[list[str], str, str]:
     if link.cited_work_id:
         values.append(f"work:{link.cited_work_id}")
         if not shown:
-            shown, label = f"work:{link.cited_work_id}", str(link.cited_work) or reference.raw[:300]
-    return values, shown, label or reference.raw[:300]
+            shown, label = f"work:{link.cited_work_id}", str(link.cited_work) or raw
+    return values, shown, label or raw
 
 
 def citation_documents(queryset) -> Iterator[IndexDoc]:
