@@ -345,12 +345,14 @@ class W3CAnnotationPage(Schema):
 
 
 class SearchHit(Schema):
-    type: str = Field(..., description="passage, paper, claim, annotation or concept")
+    type: str = Field(..., description="passage, paper, claim, annotation, concept or citation")
     id: int
     paper_id: int | None
     year: int | None
     kind: str | None
-    order: int | None = Field(None, description="A passage's ¶ number (passages and annotations)")
+    order: int | None = Field(
+        None, description="A passage's ¶ number (passages, annotations and citation statements)"
+    )
     slug: str | None = Field(None, description="A concept's slug")
     score: float
     title: str = Field(..., description="HTML: escaped text with <mark> around the matches")

@@ -71,6 +71,11 @@ class Placement:
     shown: bool  # False: no free slot; drawn only on hover or focus, at the first slot
 
 
+def short_label(text: str, chars: int) -> str:
+    """The text as a node label: at most ``chars`` characters, the last an ellipsis when cut."""
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
 def text_width(text: str, font_size: float) -> float:
     """Estimated advance of ``text``: one em per wide (CJK) character, 0.6 em for the others."""
     ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)

@@ -16,7 +16,7 @@ bounded, whatever the number of papers or references.
 A node's size is the number of the (filtered) library papers citing it. Positions come from the
 layout store (``kb.services.layouts``), keyed by the filters, laid out once; labels are placed
 without overlaps (``kb.lib.labelplace``); ``focus`` centres the view on a node
-(``kb.selectors.concept_graphs.focus_graph``).
+(``kb.selectors.concept_graphs.drawn_graph``).
 """
 
 from __future__ import annotations
@@ -24,23 +24,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, When
+from django.db.models import Count
 
 from kb.lib import roles
-from kb.lib.labelplace import label_nodes
-from kb.models import CitedWork, LinkStatus, ReferenceLink
+from kb.lib.labelplace import short_label
+from kb.models import CitedWork, ReferenceLink
 from kb.models.aggregates import PaperConceptCount
-from kb.selectors.concept_graphs import Graph, focus_graph
+from kb.selectors.citations import cited_target
+from kb.selectors.concept_graphs import HEIGHT, LABEL_CHARS, WIDTH, Graph, drawn_graph
 from kb.services.layouts import layout_key, layout_positions
 from papers.models import Paper
 
 MAX_CITED = 80  # cited nodes (library papers and cited works) drawn
 MAX_CITING = 60  # citing papers drawn besides them
-WIDTH, HEIGHT = 1100, 780
-LABEL_CHARS = 14
+EXTRA = {"citing_limit": MAX_CITING}
 PAPER_COLOUR = "#1f6feb"  # a paper in the library
 WORK_COLOUR = "#e9a03b"  # a cited work not in the library
-RESOLVED = (LinkStatus.SUGGESTED, LinkStatus.CONFIRMED)
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,6 @@ class Filters:
     concepts: tuple = ()  # Concept objects; papers mentioning any of them
     year_from: int | None = None
     year_to: int | None = None
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
 def _links(*, user, filters: Filters):
@@ -66,17 +61,11 @@ def _links(*, user, filters: Filters):
         citing = citing.filter(year__gte=filters.year_from)
     if filters.year_to is not None:
         citing = citing.filter(year__lte=filters.year_to)
-    target = Case(
-        When(Q(status__in=RESOLVED) & Q(paper__in=visible.values("pk")), then=F("paper_id")),
-        When(cited_work__isnull=False, then=-F("cited_work_id")),
-        default=None,
-        output_field=IntegerField(),
-    )
     return (
         ReferenceLink.objects.filter(
             reference__revision__is_current=True, citing_paper__in=citing.values("pk")
         )
-        .annotate(target=target)
+        .annotate(target=cited_target(visible))
         .filter(target__isnull=False)
     )
 
@@ -95,9 +84,7 @@ def citation_graph(*, user, filters: Filters, focus: str = "") -> Graph:
     )
     cited = {row["target"]: row["n"] for row in ranked}
     if not cited:
-        return focus_graph(
-            Graph(nodes=[], edges=[], legend=[], width=WIDTH, height=HEIGHT, limit=MAX_CITED), ""
-        )
+        return drawn_graph([], [], legend=[], limit=MAX_CITED, focus="", extra=EXTRA)
     to_shown = links.filter(target__in=list(cited))
     citing_ids = list(
         to_shown.values("citing_paper_id")
@@ -161,7 +148,7 @@ def citation_graph(*, user, filters: Filters, focus: str = "") -> Graph:
             "x": x,
             "y": y,
             "r": round(radius[t], 1),
-            "label": _short(title),
+            "label": short_label(title, LABEL_CHARS),
             "names": [name for name in names if name],
             "year": year,
             "cited_by": n,
@@ -172,7 +159,6 @@ def citation_graph(*, user, filters: Filters, focus: str = "") -> Graph:
         }
         nodes.append(node)
         by_target[t] = node
-    label_nodes(nodes, width=WIDTH, height=HEIGHT)
     top = max((refs for _, _, refs in edges), default=1)
     lines = []
     for c, t, refs in edges:
@@ -193,13 +179,4 @@ def citation_graph(*, user, filters: Filters, focus: str = "") -> Graph:
                 "refs": refs,
             }
         )
-    graph = Graph(
-        nodes=nodes,
-        edges=lines,
-        legend=[],
-        width=WIDTH,
-        height=HEIGHT,
-        limit=MAX_CITED,
-        extra={"citing_limit": MAX_CITING},
-    )
-    return focus_graph(graph, focus)
+    return drawn_graph(nodes, lines, legend=[], limit=MAX_CITED, focus=focus, extra=EXTRA)

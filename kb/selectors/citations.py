@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, When
+from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.http import Http404
 from django.utils.html import format_html
 
@@ -94,34 +94,51 @@ def _statements_of(link_ids: list[int]):
     )
 
 
-def _cocited(*, paper: Paper, user, citing_ids: list[int]) -> list[CoCited]:
-    if not citing_ids:
-        return []
-    others = ReferenceLink.objects.filter(
-        citing_paper_id__in=citing_ids, reference__revision__is_current=True
+def cited_target(visible=None) -> Case:
+    """A current reference's target as one integer, to group by: the library paper it resolves
+    to (suggested or confirmed, and in ``visible`` when given), positive; else its cited work,
+    negative; else null. The citation graph, the co-cited list and a concept's most-cited works
+    count alike."""
+    resolved = Q(status__in=RESOLVED, paper__isnull=False)
+    if visible is not None:
+        resolved &= Q(paper__in=visible.values("pk"))
+    return Case(
+        When(resolved, then=F("paper_id")),
+        When(cited_work__isnull=False, then=-F("cited_work_id")),
+        default=None,
+        output_field=IntegerField(),
     )
-    by_paper = list(
-        others.filter(status__in=RESOLVED, paper__isnull=False)
-        .exclude(paper=paper)
-        .values("paper_id")
+
+
+def _most_cited(*, citing, user, limit: int, exclude_paper: int | None = None) -> list[CoCited]:
+    """The works the papers ``citing`` (ids, or a query of ids) cite most: library papers and
+    cited works (``cited_target``), with the number of those papers citing each, most first.
+    One grouping query, and one read of titles per kind found."""
+    visible = Paper.objects.visible_to(user)
+    links = (
+        ReferenceLink.objects.filter(citing_paper_id__in=citing, reference__revision__is_current=True)
+        .annotate(target=cited_target(visible))
+        .filter(target__isnull=False)
+    )
+    if exclude_paper is not None:
+        links = links.exclude(target=exclude_paper)
+    rows = list(
+        links.values("target")
         .annotate(n=Count("citing_paper", distinct=True))
-        .order_by("-n", "paper_id")[:COCITED_LIMIT]
+        .order_by("-n", "target")[:limit]
     )
-    by_work = list(
-        others.exclude(status__in=RESOLVED)
-        .filter(cited_work__isnull=False)
-        .values("cited_work_id")
-        .annotate(n=Count("citing_paper", distinct=True))
-        .order_by("-n", "cited_work_id")[:COCITED_LIMIT]
-    )
-    papers = Paper.objects.visible_to(user).in_bulk([row["paper_id"] for row in by_paper])
-    works = CitedWork.objects.in_bulk([row["cited_work_id"] for row in by_work])
-    items = [CoCited(count=r["n"], paper=papers[r["paper_id"]]) for r in by_paper if r["paper_id"] in papers]
-    items += [
-        CoCited(count=r["n"], work=works[r["cited_work_id"]]) for r in by_work if r["cited_work_id"] in works
-    ]
-    items.sort(key=lambda c: -c.count)
-    return items[:COCITED_LIMIT]
+    paper_ids = [r["target"] for r in rows if r["target"] > 0]
+    work_ids = [-r["target"] for r in rows if r["target"] < 0]
+    found = visible.in_bulk(paper_ids) if paper_ids else {}
+    works = CitedWork.objects.in_bulk(work_ids) if work_ids else {}
+    items = []
+    for row in rows:
+        key = row["target"]
+        if key > 0 and key in found:
+            items.append(CoCited(count=row["n"], paper=found[key]))
+        elif key < 0 and -key in works:
+            items.append(CoCited(count=row["n"], work=works[-key]))
+    return items
 
 
 def paper_citation_network(*, paper: Paper, user) -> Network:
@@ -140,7 +157,12 @@ def paper_citation_network(*, paper: Paper, user) -> Network:
     links = list(_citing_links(user, paper=paper, status__in=RESOLVED)[:CITED_BY_LIMIT])
     statements = list(_statements_of([link.pk for link in links])) if links else []
     cited_by = _group_citing(links, statements)
-    cocited = _cocited(paper=paper, user=user, citing_ids=[c.paper.pk for c in cited_by])
+    citing_ids = [c.paper.pk for c in cited_by]
+    cocited = (
+        _most_cited(citing=citing_ids, user=user, limit=COCITED_LIMIT, exclude_paper=paper.pk)
+        if citing_ids
+        else []
+    )
     return Network(references=references, cited_by=cited_by, cocited=cocited, is_editor=roles.is_editor(user))
 
 
@@ -185,29 +207,4 @@ def concept_cited_works(*, concept_id: int, user, limit: int = COCITED_LIMIT) ->
         .order_by("-mentions", "paper_id")
         .values("paper_id")[:CONCEPT_PAPER_CAP]
     )
-    # Positive: a library paper's id; negative: a cited work's id.
-    target = Case(
-        When(status__in=RESOLVED, paper__isnull=False, then=F("paper_id")),
-        default=-F("cited_work_id"),
-        output_field=IntegerField(),
-    )
-    rows = list(
-        ReferenceLink.objects.filter(citing_paper_id__in=papers, reference__revision__is_current=True)
-        .exclude(paper__isnull=True, cited_work__isnull=True)
-        .annotate(target=target)
-        .values("target")
-        .annotate(n=Count("citing_paper", distinct=True))
-        .order_by("-n", "target")[:limit]
-    )
-    paper_ids = [r["target"] for r in rows if r["target"] > 0]
-    work_ids = [-r["target"] for r in rows if r["target"] < 0]
-    found = Paper.objects.visible_to(user).in_bulk(paper_ids) if paper_ids else {}
-    works = CitedWork.objects.in_bulk(work_ids) if work_ids else {}
-    items = []
-    for row in rows:
-        key = row["target"]
-        if key > 0 and key in found:
-            items.append(CoCited(count=row["n"], paper=found[key]))
-        elif key < 0 and -key in works:
-            items.append(CoCited(count=row["n"], work=works[-key]))
-    return items
+    return _most_cited(citing=papers, user=user, limit=limit)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber
 
-from kb.lib.labelplace import label_nodes
+from kb.lib.labelplace import label_nodes, short_label
 from kb.models import Concept
 from kb.models.aggregates import ConceptPair, ConceptStat, LibraryStat, PaperConceptCount
 from kb.services.layouts import layout_key, layout_positions
@@ -44,6 +44,7 @@ MAX_PAPER_GRAPH_CONCEPTS = 120
 WIDTH, HEIGHT = 1100, 780
 FOCUS_ZOOM = 2.0
 FOCUS_CHARS = 100
+LABEL_CHARS = 14  # a paper's title as a node label
 
 
 @dataclass
@@ -63,6 +64,57 @@ class Graph:
 def _group_colours(groups) -> dict[str, str]:
     ordered = sorted(set(groups))
     return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(ordered)}
+
+
+def _concept_node(
+    concept, xy, radius: float, colours: dict[str, str], *, weight, title: str, **extra
+) -> dict:
+    """A concept's node: named by its labels and slug, coloured by its group."""
+    return {
+        **extra,
+        "x": xy[0],
+        "y": xy[1],
+        "r": round(radius, 1),
+        "label": concept.label_zh,
+        "names": [concept.label_zh, concept.label_en, concept.slug],
+        "title": title,
+        "url": concept.get_absolute_url(),
+        "colour": colours[concept.group or "—"],
+        "weight": weight,
+    }
+
+
+def _line(
+    start, end, share: float, *, widths: tuple[float, float], opacities: tuple[float, float], title: str
+) -> dict:
+    """A straight edge whose width and opacity grow with ``share``, its weight over the heaviest."""
+    return {
+        "x1": start[0],
+        "y1": start[1],
+        "x2": end[0],
+        "y2": end[1],
+        "width": round(widths[0] + widths[1] * share, 2),
+        "opacity": round(opacities[0] + opacities[1] * share, 2),
+        "title": title,
+    }
+
+
+def drawn_graph(
+    nodes: list[dict], edges: list[dict], *, legend, limit: int, focus: str, extra: dict | None = None
+) -> Graph:
+    """The graph of these nodes and edges in the standard drawing box: labels placed without
+    overlaps, the node ``focus`` names centred (``focus_graph``)."""
+    label_nodes(nodes, width=WIDTH, height=HEIGHT)
+    graph = Graph(
+        nodes=nodes,
+        edges=edges,
+        legend=legend,
+        width=WIDTH,
+        height=HEIGHT,
+        limit=limit,
+        extra=dict(extra or {}),
+    )
+    return focus_graph(graph, focus)
 
 
 def _fold(text: str) -> str:
@@ -140,42 +192,29 @@ def concept_graph(*, group: str = "", focus: str = "", min_together: int = 2) ->
         concept = concepts[pk]
         x, y = pos[f"c{pk}"]
         nodes.append(
-            {
-                "id": pk,
-                "x": x,
-                "y": y,
-                "r": round(radius[pk], 1),
-                "label": concept.label_zh,
-                "names": [concept.label_zh, concept.label_en, concept.slug],
-                "title": f"{concept.label_zh} · {concept.label_en} · {passages[pk]}",
-                "url": concept.get_absolute_url(),
-                "colour": colours[concept.group or "—"],
-                "weight": passages[pk],
-            }
+            _concept_node(
+                concept,
+                (x, y),
+                radius[pk],
+                colours,
+                weight=passages[pk],
+                title=f"{concept.label_zh} · {concept.label_en} · {passages[pk]}",
+                id=pk,
+            )
         )
-    label_nodes(nodes, width=WIDTH, height=HEIGHT)
     top_weight = edges[0][2] if edges else 1.0
     lines = [
-        {
-            "x1": pos[f"c{a}"][0],
-            "y1": pos[f"c{a}"][1],
-            "x2": pos[f"c{b}"][0],
-            "y2": pos[f"c{b}"][1],
-            "width": round(0.6 + 3.4 * w / top_weight, 2),
-            "opacity": round(0.15 + 0.5 * w / top_weight, 2),
-            "title": f"{concepts[a].label_zh} — {concepts[b].label_zh}: NPMI {w:.2f}, {both}",
-        }
+        _line(
+            pos[f"c{a}"],
+            pos[f"c{b}"],
+            w / top_weight,
+            widths=(0.6, 3.4),
+            opacities=(0.15, 0.5),
+            title=f"{concepts[a].label_zh} — {concepts[b].label_zh}: NPMI {w:.2f}, {both}",
+        )
         for a, b, w, both in edges
     ]
-    graph = Graph(
-        nodes=nodes,
-        edges=lines,
-        legend=sorted(colours.items()),
-        width=WIDTH,
-        height=HEIGHT,
-        limit=MAX_GRAPH_CONCEPTS,
-    )
-    return focus_graph(graph, focus)
+    return drawn_graph(nodes, lines, legend=sorted(colours.items()), limit=MAX_GRAPH_CONCEPTS, focus=focus)
 
 
 def _paper_rows(*, user, group: str, years: tuple[int | None, int | None]):
@@ -244,7 +283,7 @@ def paper_concept_graph(
                 "x0": round(x - 18, 1),
                 "y0": round(y - 18, 1),
                 "r": 25,  # the square's half diagonal: labels keep off its corners
-                "label": (title[:14] + "…") if len(title) > 14 else title,
+                "label": short_label(title, LABEL_CHARS),
                 "names": [title, paper.title_en],
                 "title": f"{title} ({paper.year or '—'})",
                 "url": paper.get_absolute_url(),
@@ -257,38 +296,25 @@ def paper_concept_graph(
         concept = concepts[pk]
         x, y = pos[f"c{pk}"]
         nodes.append(
-            {
-                "kind": "concept",
-                "x": x,
-                "y": y,
-                "r": round(sizes[f"c{pk}"], 1),
-                "label": concept.label_zh,
-                "names": [concept.label_zh, concept.label_en, concept.slug],
-                "title": f"{concept.label_zh} · {concept.label_en}",
-                "url": concept.get_absolute_url(),
-                "colour": colours[concept.group or "—"],
-                "weight": degree[pk],
-            }
+            _concept_node(
+                concept,
+                (x, y),
+                sizes[f"c{pk}"],
+                colours,
+                weight=degree[pk],
+                title=f"{concept.label_zh} · {concept.label_en}",
+                kind="concept",
+            )
         )
-    label_nodes(nodes, width=WIDTH, height=HEIGHT)
     lines = [
-        {
-            "x1": pos[f"p{p}"][0],
-            "y1": pos[f"p{p}"][1],
-            "x2": pos[f"c{c}"][0],
-            "y2": pos[f"c{c}"][1],
-            "width": round(0.6 + 4 * n / top, 2),
-            "opacity": round(0.2 + 0.45 * n / top, 2),
-            "title": f"{papers[p].display_title} — {concepts[c].label_zh}: {n}",
-        }
+        _line(
+            pos[f"p{p}"],
+            pos[f"c{c}"],
+            n / top,
+            widths=(0.6, 4),
+            opacities=(0.2, 0.45),
+            title=f"{papers[p].display_title} — {concepts[c].label_zh}: {n}",
+        )
         for p, c, n in kept
     ]
-    graph = Graph(
-        nodes=nodes,
-        edges=lines,
-        legend=sorted(colours.items()),
-        width=WIDTH,
-        height=HEIGHT,
-        limit=MAX_GRAPH_PAPERS,
-    )
-    return focus_graph(graph, focus)
+    return drawn_graph(nodes, lines, legend=sorted(colours.items()), limit=MAX_GRAPH_PAPERS, focus=focus)

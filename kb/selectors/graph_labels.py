@@ -9,14 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from kb.lib.labelplace import label_nodes
+from kb.lib.labelplace import label_nodes, short_label
 
 NODE_RADIUS = 12
 LABEL_CHARS = 12
-
-
-def short_statement(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
 def claim_graph_labels(nodes: Sequence, edges: Sequence, *, width: float, height: float) -> None:
@@ -30,7 +26,7 @@ def claim_graph_labels(nodes: Sequence, edges: Sequence, *, width: float, height
             "x": node.x,
             "y": node.y,
             "r": NODE_RADIUS,
-            "label": short_statement(node.claim.statement),
+            "label": short_label(node.claim.statement, LABEL_CHARS),
             "weight": degree[node.claim.pk],
             "font_size": 11,
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from kb.search.hits import hit_json
 from kb.search.selectors import FACET_FIELDS, search_paper_ids, search_query
 from papers import cite
 from papers.access import reader_required
@@ -45,17 +46,7 @@ def search_api(request):
             "highlight": r.highlight,
             "hits": [
                 {
-                    "type": h.type,
-                    "id": h.obj_id,
-                    "paper_id": h.paper_id or None,
-                    "year": h.year or None,
-                    "kind": h.kind or None,
-                    # Where a passage (or an annotation's passage) is: the reader's ¶ number.
-                    "order": h.order if h.type in ("passage", "annotation", "citation") else None,
-                    "slug": h.slug or None,
-                    "score": round(h.score, 4),
-                    "title": str(h.label),
-                    "snippet": str(h.snippet),
+                    **hit_json(h),
                     "url": h.url,
                     **({"cited": {"title": h.cited_label, "url": h.cited_url}} if h.cited_label else {}),
                 }

@@ -64,7 +64,7 @@ class RefWorksParser(_Tagged):
 class NoteExpressParser(_Tagged):
     START_TAG = "{Reference Type}"
     LINE = re.compile(r"^\{([^{}]{1,40})\}\s*[:：]\s?(.*)$")
-    LIST = ("{Author}", "{Keywords}", "{Secondary Author}", "{Tertiary Author}", "{URL}")
+    LIST = ("{Author}", "{Keywords}", "{Secondary Author}", "{Tertiary Author}", "{Url}")
 
     def tag_of(self, tag: str) -> str:
         # Case and stray punctuation vary between exports ({Subsidiary Author,}).
@@ -102,6 +102,18 @@ def _first(value) -> str:
     if isinstance(value, list):
         return n.clean(value[0]) if value else ""
     return n.clean(value)
+
+
+def _web_url(urls) -> str:
+    """The first web address among a record's links (a file path or a DOI alone is not one)."""
+    if isinstance(urls, str):  # a tag the parser does not know to repeat holds one string
+        urls = [urls]
+    return next((u.strip() for u in urls or [] if u.strip().startswith(("http://", "https://"))), "")
+
+
+def _joined(extra: dict) -> dict[str, str]:
+    """The record's extra fields that have a value, a repeated tag's values joined by "; "."""
+    return {k: "; ".join(v) if isinstance(v, list) else n.clean(v) for k, v in extra.items() if v}
 
 
 # -- RIS ------------------------------------------------------------------------------------------
@@ -149,8 +161,7 @@ def ris_record(entry: dict, record: Record) -> Record:
     record.pages = n.pages(entry.get("start_page", ""), entry.get("end_page", ""))
     record.doi = n.doi(entry.get("doi"))
     record.issn = _first(entry.get("issn"))
-    urls = entry.get("urls") or []
-    record.url = next((u for u in urls if u.startswith(("http://", "https://"))), "")
+    record.url = _web_url(entry.get("urls"))
     record.place = _first(entry.get("place_published"))
     record.language = _first(entry.get("language"))
     # CNKI puts the CN serial number in CN (call number): the same key as its other exports.
@@ -197,11 +208,9 @@ def endnote_record(entry: dict, record: Record) -> Record:
     record.issn = _first(entry.get("%@"))
     record.place = _first(entry.get("%C"))
     record.language = _first(entry.get("%G"))
-    record.url = next((u for u in entry.get("%U", []) if u.startswith(("http://", "https://"))), "")
+    record.url = _web_url(entry.get("%U"))
     extra = {"cn": entry.get("%L"), "database": entry.get("%W"), "affiliation": entry.get("%+")}
-    record.record_extra = {
-        k: "; ".join(v) if isinstance(v, list) else n.clean(v) for k, v in extra.items() if v
-    }
+    record.record_extra = _joined(extra)
     return record
 
 
@@ -237,11 +246,9 @@ def refworks_record(entry: dict, record: Record) -> Record:
     record.issn = _first(entry.get("SN"))
     record.place = _first(entry.get("PP"))
     record.language = _first(entry.get("LA"))
-    record.url = next((u for u in entry.get("UL", []) if u.startswith(("http://", "https://"))), "")
+    record.url = _web_url(entry.get("UL"))
     extra = {"cn": entry.get("CN"), "database": entry.get("DS"), "affiliation": entry.get("AD")}
-    record.record_extra = {
-        k: "; ".join(v) if isinstance(v, list) else n.clean(v) for k, v in extra.items() if v
-    }
+    record.record_extra = _joined(extra)
     return record
 
 
@@ -284,8 +291,7 @@ def noteexpress_record(entry: dict, record: Record) -> Record:
     record.issn = _first(get("Isbn/Issn") or get("Issn"))
     record.place = _first(get("Place Published"))
     record.language = _first(get("Language"))
-    urls = get("Url") or []
-    record.url = next((u for u in urls if u.startswith(("http://", "https://"))), "")
+    record.url = _web_url(get("Url"))
     extra = {
         "cn": get("Notes"),
         "database": get("Database Provider") or get("Srcdatabase"),

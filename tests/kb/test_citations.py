@@ -266,3 +266,29 @@ def test_decisions_carry_over_to_the_next_revision(editor):
         [cited],
     )
     assert (current[1].paper.title, current[1].status) == ("另一篇本库论文", LinkStatus.CONFIRMED)
+
+
+def test_cocited_and_a_concepts_most_cited_count_a_reference_for_its_paper_else_its_work(scholar):
+    from kb.models.aggregates import PaperConceptCount
+    from kb.selectors.citations import concept_cited_works, paper_citation_network
+
+    cited = library_paper("数字鸿沟的生成逻辑", author="王佃利", year=2021)
+    other = library_paper("共同富裕的实现路径", author="李华", year=2022)
+    refs = (
+        (["王佃利"], "数字鸿沟的生成逻辑", 2021, ""),
+        (["李华"], "共同富裕的实现路径", 2022, ""),
+        (["陈刚"], "数字鸿沟会自然消失吗", 2019, ""),
+    )
+    a, b = citing_paper(*refs, title="甲"), citing_paper(*refs[:2], title="乙")
+    assert links_of(a)[1].paper == other
+    # A link to a library paper that an editor rejected, with no cited work: counted for nothing.
+    ReferenceLink.objects.filter(pk=links_of(b)[1].pk).update(status=LinkStatus.REJECTED, cited_work=None)
+    work = links_of(a)[2].cited_work
+    network = paper_citation_network(paper=cited, user=scholar)
+    # The paper itself is left out; ties go as on the concept page and the graph (works first).
+    assert [(c.paper, c.work, c.count) for c in network.cocited] == [(None, work, 1), (other, None, 1)]
+    concept = f.ConceptFactory(label_zh="数字包容", slug="数字包容")
+    for paper in (a, b):
+        PaperConceptCount.objects.create(paper=paper, concept=concept, mentions=2, passages=1)
+    most = concept_cited_works(concept_id=concept.pk, user=scholar)
+    assert [(c.paper, c.work, c.count) for c in most] == [(cited, None, 2), (None, work, 1), (other, None, 1)]

@@ -14,12 +14,13 @@ from ninja import Field, Query, Router, Schema
 from kb.api.auth import caller
 from kb.api.common import ERRORS, absolute
 from kb.api.schemas import TEXT_PATTERN, SearchOut
+from kb.search.hits import hit_json
 from kb.search.selectors import MAX_PAGE, search_query
 
 router = Router(tags=["search"])
 
 MAX_PER_PAGE = 50
-SearchType = Literal["passage", "paper", "claim", "annotation", "concept"]
+SearchType = Literal["passage", "paper", "claim", "annotation", "concept", "citation"]
 
 
 class SearchParams(Schema):
@@ -68,19 +69,7 @@ def search(request, params: Query[SearchParams]):
         "num_pages": results.num_pages,
         "rebuilding": results.rebuilding,
         "hits": [
-            {
-                "type": hit.type,
-                "id": hit.obj_id,
-                "paper_id": hit.paper_id or None,
-                "year": hit.year or None,
-                "kind": hit.kind or None,
-                "order": hit.order if hit.type in ("passage", "annotation") else None,
-                "slug": hit.slug or None,
-                "score": round(hit.score, 4),
-                "title": str(hit.label),
-                "snippet": str(hit.snippet),
-                "html_url": absolute(request, hit.url) if hit.url else "",
-            }
+            {**hit_json(hit), "html_url": absolute(request, hit.url) if hit.url else ""}
             for hit in results.hits
         ],
     }

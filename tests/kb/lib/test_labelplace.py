@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.lib.labelplace import LabelRequest, Rect, label_nodes, place_labels, text_width
+from kb.lib.labelplace import LabelRequest, Rect, label_nodes, place_labels, short_label, text_width
 
 WIDTH, HEIGHT = 600.0, 400.0
 
@@ -14,6 +14,12 @@ def test_cjk_characters_are_one_em_and_latin_narrower():
     assert text_width("数字鸿沟", 13) == 52
     assert text_width("ＡＢ", 10) == 20  # full-width forms count as CJK
     assert 0 < text_width("AI", 13) < text_width("数字", 13)
+
+
+def test_short_label_keeps_short_text_and_cuts_long_text_with_an_ellipsis():
+    assert short_label("数字鸿沟", 4) == "数字鸿沟"
+    assert short_label("数字鸿沟研究", 4) == "数字鸿…"
+    assert len(short_label("数" * 30, 14)) == 14
 
 
 def test_lone_label_sits_centred_below_its_node():

@@ -157,6 +157,15 @@ def test_noteexpress_full_width_colons_and_repeated_authors():
     )
 
 
+def test_noteexpress_keeps_the_web_address_of_its_url_lines():
+    data = (
+        "{Reference Type}: Journal Article\n{Title}: 数字鸿沟\n{Author}: 张明\n"
+        "{URL}: D:\\papers\\a.pdf\n{URL}: https://kns.cnki.net/kcms2/article/abstract?v=demo\n{Year}: 2021\n"
+    )
+    (record,) = parse_records(data.encode()).records
+    assert record.url == "https://kns.cnki.net/kcms2/article/abstract?v=demo"
+
+
 def test_noteexpress_in_gb18030_with_crlf():
     data = fixture("cnki_noteexpress.net").decode().replace("\n", "\r\n").encode("gb18030")
     assert [r.doc_type for r in parse_records(data).records] == [
