@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
-from django.core.servers.basehttp import WSGIServer
 from django.db import connections
-from django.test.testcases import LiveServerThread
 
 from kb.management.commands.generate_papers import paper_variant
 from kb.models.crossrefs import PassageProfile
@@ -29,6 +27,7 @@ from kb.services.users import user_ensure
 from papers.ingest import parse_bytes
 from papers.ingest.types import CitationInfo
 from papers.models import Paper
+from tests.liveserver import SerialServerThread
 from tests.samples import SHORT_PAPER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,22 +85,11 @@ def test_report_fails_on_any_failure(tmp_path, capsys):
     assert loadtest_report.main(["report", str(stats)]) == 1
 
 
-class _SerialServer(WSGIServer):
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
-class _SerialServerThread(LiveServerThread):
-    # One request at a time: the live server's threads would share the one connection to the
-    # in-memory SQLite database, which is not safe for concurrent transactions.
-    server_class = _SerialServer
-
-
 @pytest.fixture
 def serial_live_server(django_db_serialized_rollback, transactional_db):
     """Django's live server (as pytest-django's ``live_server``), answering one request at a time."""
     overrides = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
-    thread = _SerialServerThread(
+    thread = SerialServerThread(
         "localhost", connections_override=overrides, static_handler=StaticFilesHandler, port=0
     )
     thread.daemon = True

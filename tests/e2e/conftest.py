@@ -30,6 +30,7 @@ from kb.search import dictionary
 from kb.search.index import forget_index
 from kb.search.service import search_index_rebuild
 from tests.factories import PASSWORD
+from tests.liveserver import SerialServer
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO = E2E_DIR.parent.parent
@@ -182,6 +183,23 @@ def console_errors(page) -> list[str]:
 
 
 # --- Server ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite(django_db_setup, django_db_blocker):
+    """On an in-memory SQLite test database the live server answers one request at a time
+    (``tests/liveserver.py``): its threads would otherwise share the one connection. pytest-django
+    builds its server from Django's ``LiveServerThread``, whose server class this swaps."""
+    from django.db import connection
+    from django.test import testcases
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    original = testcases.LiveServerThread.server_class
+    testcases.LiveServerThread.server_class = SerialServer
+    yield
+    testcases.LiveServerThread.server_class = original
 
 
 @pytest.fixture(autouse=True)
