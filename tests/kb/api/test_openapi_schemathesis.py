@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -21,6 +23,18 @@ from kb.search.service import search_index_rebuild
 from kb.wsgi import application
 
 EXAMPLES = 12
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls go through the real WSGI application, whose request signals close a database
+    connection left outside autocommit, as the test's transaction is; on PostgreSQL that would end
+    the test's connection. Django's test client disconnects the same handler for its requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
