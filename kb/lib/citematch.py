@@ -24,21 +24,19 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from kb.lib.textnorm import fold
+from kb.lib.textnorm import has_han, match_key
 
 AFFIX = 6
 FUZZY_MIN = 0.85  # below this title similarity, no suggestion
 ACCEPT = 0.8  # a score from here on is suggested
 MIN_TITLE = 4  # shorter title keys are too common to match by title
 
-_WORDLESS = re.compile(r"[\W_]+")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s*){1,3}$")
 
 
 def title_key(title: str) -> str:
-    return _WORDLESS.sub("", fold(title or ""))[:300]
+    return match_key(title)[:300]
 
 
 def doi_key(doi: str) -> str:
@@ -50,7 +48,7 @@ def author_key(name: str) -> str:
     name = (name or "").strip()
     if not name:
         return ""
-    if _HAN.search(name):
+    if has_han(name):
         return title_key(name)[:100]
     if "," in name:
         family = name.split(",", 1)[0]

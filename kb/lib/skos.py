@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import opencc
-
-from kb.lib.textnorm import has_han
+from kb.lib.textnorm import has_han, to_simplified
 
 HANS, HANT, EN = "zh-Hans", "zh-Hant", "en"
-_T2S = opencc.OpenCC("t2s")
 
 CONTEXT = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -44,10 +41,6 @@ class SkosConcept:
     definition: str = ""
     broader: list[str] = field(default_factory=list)  # slugs
     related: list[str] = field(default_factory=list)  # slugs
-
-
-def to_simplified(text: str) -> str:
-    return _T2S.convert(text)
 
 
 def script_tag(text: str) -> str:

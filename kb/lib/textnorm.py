@@ -44,7 +44,21 @@ _HAN = re.compile(f"[{CJK_CLASS}]")
 
 def has_han(text: str) -> bool:
     """True when ``text`` holds a Han character anywhere."""
-    return _HAN.search(text) is not None
+    return _HAN.search(text or "") is not None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters turned into simplified ones (OpenCC t2s), nothing else changed."""
+    return _T2S.convert(text)
+
+
+_MATCH_DROP = re.compile(r"[\W_]+")
+
+
+def match_key(text: str) -> str:
+    """A title or name folded for matching records against each other: ``fold`` with every
+    space and punctuation mark dropped (``數位鴻溝：理論`` = ``数位鸿沟 理论``)."""
+    return _MATCH_DROP.sub("", fold(text or ""))
 
 
 def is_cjk(ch: str) -> bool:

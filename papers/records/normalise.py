@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kb.lib.textnorm import fold
+from kb.lib.textnorm import has_han, match_key
 from papers.records.types import Record
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 # Spaces next to Han characters or CJK punctuation on both sides are line breaks of the export.
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff01-\uff60"
 _HAN_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
@@ -34,17 +33,9 @@ def clean(value) -> str:
     return _HAN_GAP.sub("", text)
 
 
-_WORDLESS = re.compile(r"[\s_]+")
-
-
-def title_key(title: str) -> str:
-    """A title (or a name) folded for matching, as the search folds it: NFKC, traditional →
-    simplified, case, punctuation and spaces dropped (數位鴻溝：理論 = 数位鸿沟 理论)."""
-    return _WORDLESS.sub("", fold(title or ""))
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text or ""))
+# A title (or a name) folded for matching, as the search folds it: NFKC, traditional →
+# simplified, case, punctuation and spaces dropped (數位鴻溝：理論 = 数位鸿沟 理论).
+title_key = match_key
 
 
 def join_name(family: str, given: str) -> str:
