@@ -18,6 +18,7 @@ Run from the repository root: ``.venv/bin/python bench/scale.py [--sizes N ...]`
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import json
 import os
 import re
@@ -27,7 +28,9 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,16 +107,11 @@ class Client:
     """A tiny cookie-keeping HTTP client (urllib) signed in as the demo editor."""
 
     def __init__(self, base: str):
-        import http.cookiejar
-        import urllib.request
-
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def get(self, path: str) -> tuple[int, float, int]:
-        import urllib.error
-
         started = time.perf_counter()
         try:
             with self.opener.open(self.base + path, timeout=600) as response:
@@ -135,9 +133,6 @@ class Client:
         with self.opener.open(request, timeout=60) as response:
             if "/accounts/login/" in response.url:
                 raise SystemExit("bench-scale: could not sign in as the demo editor")
-
-
-import urllib.request  # noqa: E402 - used by Client.login
 
 
 def _pages(env: dict[str, str]) -> list[tuple[str, str]]:
