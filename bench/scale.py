@@ -140,12 +140,11 @@ def _pages(env: dict[str, str]) -> list[tuple[str, str]]:
         _shell(
             env,
             "import json\n"
-            "from django.db.models import Count\n"
-            "from kb.models import Concept, Claim\n"
+            "from kb.models import Concept\n"
+            "from kb.models.aggregates import ConceptStat\n"
             "from papers.models import Paper\n"
             "divide = Concept.objects.filter(label_zh='数字鸿沟').values_list('slug', flat=True).first()\n"
-            "top = Concept.objects.annotate(n=Count('mentions')).order_by('-n').values_list('slug', flat=True)"
-            ".first()\n"
+            "top = ConceptStat.objects.order_by('-mentions').values_list('concept__slug', flat=True).first()\n"
             "paper = Paper.objects.order_by('pk').values_list('pk', flat=True).first()\n"
             "print(json.dumps({'divide': divide, 'top': top, 'paper': paper}))",
         )
@@ -228,7 +227,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--db", default="tanyuan_bench_scale")
     parser.add_argument("--fresh", action="store_true", help="drop and create the database first")
-    parser.add_argument("--batch", type=int, default=20, help="papers whose load time is reported")
+    parser.add_argument("--batch", type=int, default=50, help="papers whose load time is reported")
     parser.add_argument("--warm", type=int, default=2)
     parser.add_argument("--requests", type=int, default=15)
     parser.add_argument("--corpus", default=os.environ.get("KB_SAMPLE_CORPUS", "../shared/corpus"))

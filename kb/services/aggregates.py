@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from kb.lib.counters import increment
 from kb.models import Mention, MentionStatus
 from kb.models.aggregates import (
     ConceptPair,
@@ -102,28 +103,6 @@ def _stored(paper_id: int) -> tuple[PaperAggregate | None, Contribution]:
     )
 
 
-def _increment(model, keys: tuple[str, ...], values: tuple[str, ...], rows: list[tuple]) -> None:
-    """Add ``rows`` (key columns then value columns) to ``model``'s table, creating missing rows."""
-    rows = [r for r in rows if any(r[len(keys) :])]
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in (*keys, *values))
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in map(connection.ops.quote_name, values))
-    conflict = ", ".join(connection.ops.quote_name(k) for k in keys)
-    width = len(keys) + len(values)
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), BATCH):
-            chunk = rows[i : i + BATCH]
-            placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
-            # Table and column names come from the models; every value is a parameter.
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-            )
-            cursor.execute(sql, [v for row in chunk for v in row])
-
-
 def _apply(before: Contribution, after: Contribution) -> None:
     library = Counter(
         {
@@ -132,7 +111,7 @@ def _apply(before: Contribution, after: Contribution) -> None:
             "mentioned_passages": after.mentioned_passages - before.mentioned_passages,
         }
     )
-    _increment(LibraryStat, ("key",), ("value",), [(k, v) for k, v in library.items()])
+    increment(LibraryStat, ("key",), ("value",), [(k, v) for k, v in library.items()])
     stats, years = [], Counter()
     for concept in before.concepts.keys() | after.concepts.keys():
         m0, p0 = before.concepts.get(concept, (0, 0))
@@ -145,9 +124,9 @@ def _apply(before: Contribution, after: Contribution) -> None:
     for concept, (m, _p) in after.concepts.items():
         years[(concept, after.year, "m")] += m
         years[(concept, after.year, "p")] += 1
-    _increment(ConceptStat, ("concept_id",), ("mentions", "passages", "papers"), stats)
+    increment(ConceptStat, ("concept_id",), ("mentions", "passages", "papers"), stats)
     year_keys = {(c, y) for c, y, _kind in years}
-    _increment(
+    increment(
         ConceptYear,
         ("concept_id", "year"),
         ("mentions", "papers"),
@@ -155,7 +134,7 @@ def _apply(before: Contribution, after: Contribution) -> None:
     )
     pair_delta = Counter(after.pairs)
     pair_delta.subtract(before.pairs)
-    _increment(
+    increment(
         ConceptPair,
         ("a_id", "b_id"),
         ("passages",),

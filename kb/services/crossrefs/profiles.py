@@ -14,7 +14,10 @@ import re
 from collections import Counter, defaultdict
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
+from kb.lib.counters import increment
 from kb.lib.textnorm import fold
 from kb.models import Mention, MentionStatus
 from kb.models.crossrefs import PassageProfile, TermStat
@@ -61,22 +64,19 @@ def _eligible(passage: Passage) -> bool:
 
 
 def _apply_df(delta: Counter) -> None:
-    terms = [t for t, d in delta.items() if d]
-    existing: dict[str, TermStat] = {}
-    for i in range(0, len(terms), 500):
-        for stat in TermStat.objects.filter(term__in=terms[i : i + 500]):
-            existing[stat.term] = stat
-    changed, new = [], []
-    for term in terms:
-        stat = existing.get(term)
-        if stat is None:
-            if delta[term] > 0:
-                new.append(TermStat(term=term, df=delta[term]))
-        else:
-            stat.df = max(0, stat.df + delta[term])
-            changed.append(stat)
-    TermStat.objects.bulk_update(changed, ["df"], batch_size=500)
-    TermStat.objects.bulk_create(new, batch_size=500)
+    """Add ``delta`` to the document frequencies: one upsert a batch, never a read of the rows.
+
+    Decreases (a revised paper's old profiles) are rare and clamp at zero."""
+    increment(TermStat, ("term",), ("df",), [(t, d) for t, d in delta.items() if d > 0])
+    by_amount: dict[int, list[str]] = defaultdict(list)
+    for term, d in delta.items():
+        if d < 0:
+            by_amount[-d].append(term)
+    for amount, terms in sorted(by_amount.items()):
+        for i in range(0, len(terms), 500):
+            TermStat.objects.filter(term__in=sorted(terms[i : i + 500])).update(
+                df=Greatest(F("df") - amount, Value(0))
+            )
 
 
 @transaction.atomic

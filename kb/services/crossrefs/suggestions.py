@@ -54,14 +54,23 @@ class _Stats:
         _load_terms(self, terms | set(keys) | {PROFILES_KEY})
         self.n = max(1, self.term_df.pop(PROFILES_KEY, 0))
         self.concept_df = {keys[k]: self.term_df.pop(k) for k in list(self.term_df) if k in keys}
+        self._idf: dict[str, float] = {}
+        self._concept_idf: dict[int, float] = {}
 
     def term_idf(self, term: str) -> float:
         # A term in (nearly) every passage says nothing about a pair: its weight goes to zero.
-        return max(0.0, math.log((self.n + 1) / (1 + self.term_df.get(term, 0))))
+        idf = self._idf.get(term)
+        if idf is None:
+            idf = self._idf[term] = max(0.0, math.log((self.n + 1) / (1 + self.term_df.get(term, 0))))
+        return idf
 
     def concept_idf(self, concept_id: int) -> float:
         # Squared, so that sharing a rare concept (算法黑箱) counts far more than a ubiquitous one (数字技术).
-        return max(0.0, math.log((self.n + 1) / (1 + self.concept_df.get(concept_id, 0)))) ** 2
+        idf = self._concept_idf.get(concept_id)
+        if idf is None:
+            df = self.concept_df.get(concept_id, 0)
+            idf = self._concept_idf[concept_id] = max(0.0, math.log((self.n + 1) / (1 + df))) ** 2
+        return idf
 
 
 def _vector(terms: dict[str, int], stats: _Stats) -> tuple[dict[str, float], float]:
@@ -70,38 +79,48 @@ def _vector(terms: dict[str, int], stats: _Stats) -> tuple[dict[str, float], flo
 
 
 def _rank(
-    source: PassageProfile, pool: dict[int, PassageProfile], stats: _Stats, limit: int
+    source: PassageProfile,
+    pool: dict[int, PassageProfile],
+    stats: _Stats,
+    limit: int,
+    vectors: dict[int, tuple[dict[str, float], float]],
 ) -> list[Candidate]:
+    """The best ``limit`` of ``pool`` for ``source``; ``vectors`` caches the targets' TF-IDF
+    vectors by passage, as one target sits in the pools of many passages of a paper."""
     source_concepts = set(source.concepts)
     if not source_concepts:
         return []
     src_vec, src_norm = _vector(source.terms, stats)
-    ranked = []
+    scored = []
     for pid, target in pool.items():
-        shared = source_concepts & set(target.concepts)
+        target_concepts = set(target.concepts)
+        shared = source_concepts & target_concepts
         if not shared:
             continue
-        union = source_concepts | set(target.concepts)
+        union = source_concepts | target_concepts
         concept_score = sum(stats.concept_idf(c) for c in shared) / (
             sum(stats.concept_idf(c) for c in union) or 1.0
         )
-        tgt_vec, tgt_norm = _vector(target.terms, stats)
+        if pid not in vectors:
+            vectors[pid] = _vector(target.terms, stats)
+        tgt_vec, tgt_norm = vectors[pid]
         overlap = {t: src_vec[t] * tgt_vec[t] for t in src_vec.keys() & tgt_vec.keys()}
         text_score = sum(overlap.values()) / (src_norm * tgt_norm)
-        score = CONCEPT_WEIGHT * concept_score + (1 - CONCEPT_WEIGHT) * text_score
-        top_terms = [t for t, _ in sorted(overlap.items(), key=lambda kv: -kv[1])[:8]]
-        ranked.append(
-            Candidate(
-                passage_id=pid,
-                score=round(score, 4),
-                concept_score=round(concept_score, 4),
-                text_score=round(text_score, 4),
-                shared_concepts=sorted(shared, key=lambda c: -stats.concept_idf(c)),
-                shared_terms=top_terms,
-            )
+        score = round(CONCEPT_WEIGHT * concept_score + (1 - CONCEPT_WEIGHT) * text_score, 4)
+        scored.append((-score, pid, concept_score, text_score, shared, overlap))
+    scored.sort(key=lambda row: row[:2])
+    # The reasons (concepts by weight, terms by overlap) are worked out for the best only.
+    return [
+        Candidate(
+            passage_id=pid,
+            score=-neg_score,
+            concept_score=round(concept_score, 4),
+            text_score=round(text_score, 4),
+            shared_concepts=sorted(shared, key=lambda c: -stats.concept_idf(c)),
+            shared_terms=[t for t, _ in sorted(overlap.items(), key=lambda kv: -kv[1])[:8]],
         )
-    ranked.sort(key=lambda c: (-c.score, c.passage_id))
-    return ranked[:limit]
+        for neg_score, pid, concept_score, text_score, shared, overlap in scored[:limit]
+    ]
 
 
 def _pools(sources: list[PassageProfile], stats: _Stats) -> dict[int, dict[int, PassageProfile]]:
@@ -150,7 +169,8 @@ def crossref_candidates(*, passages: list[Passage], limit: int = 20) -> dict[int
     pools = _pools(sources, stats)
     needed_terms = {t for pool in pools.values() for p in pool.values() for t in p.terms}
     _load_terms(stats, needed_terms - stats.term_df.keys())
-    return {s.passage_id: _rank(s, pools[s.passage_id], stats, limit) for s in sources}
+    vectors: dict[int, tuple[dict[str, float], float]] = {}
+    return {s.passage_id: _rank(s, pools[s.passage_id], stats, limit, vectors) for s in sources}
 
 
 def _load_terms(stats: _Stats, terms: set[str]) -> None:
