@@ -115,6 +115,29 @@ class PassageProfile(models.Model):
         return f"profile of {self.passage_id}"
 
 
+class ProfilePosting(models.Model):
+    """The candidate index of the suggestions: each passage profile under each of its concepts.
+
+    Written with the profiles (``passage_profiles_build``), gone with them. The suggestions
+    read a concept's newest postings in one range scan of ``posting_concept_passage``, so
+    the cost does not grow with the library. ``passage_id`` and ``paper_id`` are copies of
+    the profile's, kept here so that the scan needs no join."""
+
+    profile = models.ForeignKey(PassageProfile, on_delete=models.CASCADE, related_name="postings")
+    concept = models.ForeignKey("kb.Concept", on_delete=models.CASCADE, related_name="+", db_index=False)
+    passage_id = models.IntegerField()
+    paper_id = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # paper_id last in the key: the scan reads the index only (a covering index on SQLite too).
+            models.Index(fields=["concept", "-passage_id", "paper_id"], name="posting_concept_passage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.concept_id} in {self.passage_id}"
+
+
 class TermStat(models.Model):
     term = models.CharField(max_length=64, unique=True)
     df = models.PositiveIntegerField(default=0)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kb.models import CrossReference, CrossRefStatus, Relation
-from kb.models.crossrefs import PassageProfile, TermStat
+from kb.models.crossrefs import PassageProfile, ProfilePosting, TermStat
 from kb.selectors.crossref_eval import crossref_quality, load_pairs
 from kb.services import crossrefs as services
 from kb.services.followups import paper_loaded
@@ -107,6 +107,33 @@ def test_concept_frequencies_and_profile_count_are_stored_and_kept_exact(divide,
             expected[f"#c{concept_id}"] = expected.get(f"#c{concept_id}", 0) + 1
     assert {k: v for k, v in stored.items() if v} == expected
     assert expected["#profiles"] == 6 and len(expected) > 2
+
+
+def _postings():
+    return sorted(ProfilePosting.objects.values_list("concept_id", "passage_id", "paper_id"))
+
+
+def _expected_postings():
+    return sorted(
+        (c, passage_id, paper_id)
+        for passage_id, paper_id, concepts in PassageProfile.objects.values_list(
+            "passage_id", "paper_id", "concepts"
+        )
+        for c in concepts
+    )
+
+
+def test_the_candidate_index_holds_each_profile_under_each_of_its_concepts(divide, prosperity):
+    a = make_paper("a")
+    make_paper("b")
+    assert _postings() == _expected_postings() and len(_postings()) >= 4
+    services.passage_profiles_build(paper=a)  # a rebuild replaces the paper's postings, never adds
+    assert _postings() == _expected_postings()
+    a.delete()  # postings go with their profiles
+    assert _postings() == _expected_postings()
+    assert {paper for _c, _p, paper in _postings()} == set(
+        PassageProfile.objects.values_list("paper_id", flat=True)
+    )
 
 
 def test_the_candidate_step_reads_a_bounded_number_of_passages_per_concept(

@@ -1,7 +1,8 @@
 """Term profiles of passages, the input of the cross-reference suggestions.
 
 Each passage gets a profile once (``passage_profiles_build``), when its paper is
-loaded: its jieba tokens (concept labels are single tokens) and its concepts. Document
+loaded: its jieba tokens (concept labels are single tokens) and its concepts, and a
+posting under each concept (``ProfilePosting``, the suggestions' candidate index). Document
 frequencies (``TermStat``) are updated by the difference, never recounted: of each token,
 of each concept (key ``concept_key(id)``) and the number of profiles (``PROFILES_KEY``).
 The reserved keys start with ``#``, which no token does; the suggestions read the three
@@ -20,7 +21,7 @@ from django.db.models.functions import Greatest
 from kb.lib.counters import increment
 from kb.lib.textnorm import fold
 from kb.models import Mention, MentionStatus
-from kb.models.crossrefs import PassageProfile, TermStat
+from kb.models.crossrefs import PassageProfile, ProfilePosting, TermStat
 from kb.services.mentions import thesaurus_matcher
 from papers.models import Passage, PassageKind
 
@@ -107,5 +108,13 @@ def passage_profiles_build(*, paper) -> int:
             )
         )
     PassageProfile.objects.bulk_create(profiles, batch_size=500)
+    ProfilePosting.objects.bulk_create(
+        [
+            ProfilePosting(profile=p, concept_id=c, passage_id=p.passage_id, paper_id=paper.pk)
+            for p in profiles
+            for c in p.concepts
+        ],
+        batch_size=1000,
+    )
     _apply_df(delta)
     return len(profiles)

@@ -9,8 +9,9 @@ their reason: the shared concepts and the overlapping terms that weigh most.
 
 The cost of a paper's suggestions does not grow with the library: the statistics come
 from the stored document frequencies (``TermStat``: tokens, concepts, profile count), and
-the inverted-index step reads at most ``POSTINGS`` passages per concept (all of a rare
-concept's, a bounded sample of a ubiquitous one's, whose weight is small anyway).
+the inverted-index step reads at most ``POSTINGS`` postings per concept from the candidate
+index (``ProfilePosting``: all of a rare concept's, the newest of a ubiquitous one's, whose
+weight is small anyway), in one index range scan each.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
-from kb.models import Concept, CrossReference, CrossRefStatus, Mention, MentionStatus, Relation
-from kb.models.crossrefs import PassageProfile, TermStat
-from kb.services.crossrefs.profiles import PROFILE_KINDS, PROFILES_KEY, concept_key
+from kb.models import Concept, CrossReference, CrossRefStatus, Relation
+from kb.models.crossrefs import PassageProfile, ProfilePosting, TermStat
+from kb.services.crossrefs.profiles import PROFILES_KEY, concept_key
 from papers.models import Passage
 
 POOL = 150
@@ -126,26 +127,20 @@ def _rank(
 def _pools(sources: list[PassageProfile], stats: _Stats) -> dict[int, dict[int, PassageProfile]]:
     """For each source passage, the other papers' passages that share its rarest concepts.
 
-    One bounded query per concept of the paper: at most ``POSTINGS`` passages of other papers.
+    One bounded query per concept of the paper on the candidate index (``ProfilePosting``): at
+    most ``POSTINGS`` profiled passages of other papers.
     """
     wanted = sorted({c for s in sources for c in s.concepts})
     papers = {s.paper_id for s in sources}
     by_concept: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for concept_id in wanted:
-        postings = Mention.objects.filter(
-            concept_id=concept_id,
-            status=MentionStatus.ACTIVE,
-            passage__revision__is_current=True,
-            passage__kind__in=PROFILE_KINDS,
-        )
+        postings = ProfilePosting.objects.filter(concept_id=concept_id)
         if len(papers) == 1:  # a paper's own passages never count, so they take no place in the cap
-            postings = postings.exclude(passage__paper_id__in=papers)
-        postings = (
-            postings.order_by("-passage_id")
-            .values_list("passage_id", "passage__paper_id")
-            .distinct()[:POSTINGS]
+            postings = postings.exclude(paper_id__in=papers)
+        # One range scan of the candidate index (posting_concept_passage), newest first.
+        by_concept[concept_id] = list(
+            postings.order_by("-passage_id").values_list("passage_id", "paper_id")[:POSTINGS]
         )
-        by_concept[concept_id] = list(postings)
     chosen: dict[int, list[int]] = {}
     for source in sources:
         weights: Counter = Counter()
