@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from papers.titles import normalise_title
+
 
 class PaperStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -51,6 +53,9 @@ class Paper(models.Model):
     title = models.CharField(_("标题"), max_length=500, blank=True)
     subtitle = models.CharField(_("副标题"), max_length=500, blank=True)
     title_en = models.CharField(_("英文标题"), max_length=500, blank=True)
+    # normalise_title(title or title_en), kept by save(): a load finds the paper it revises by
+    # this key in one index lookup (papers.services.ingest.title_matches).
+    title_key = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
     abstract = models.TextField(_("摘要"), blank=True)
     abstract_en = models.TextField(_("英文摘要"), blank=True)
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
@@ -103,6 +108,13 @@ class Paper(models.Model):
 
     def __str__(self) -> str:
         return self.display_title
+
+    def save(self, *args, **kwargs):
+        self.title_key = normalise_title(self.title or self.title_en)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"title", "title_en"} & set(fields):
+            kwargs["update_fields"] = {*fields, "title_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("papers:paper-detail", args=[self.pk])

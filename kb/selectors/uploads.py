@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 
 from kb.models import Upload
 from papers.models import Paper, PassageKind, SourceFile
-from papers.services.ingest import normalise_title, record_match
+from papers.services.ingest import record_match, title_matches
+from papers.titles import normalise_title
 from papers.warnings import warning_messages
 
 FIRST_PASSAGES = 12
@@ -56,16 +57,10 @@ def _existing_paper(meta: dict) -> tuple[Paper | None, str]:
     key = normalise_title(meta["title"] or meta["title_en"] or "")
     if not key:
         return None, ""
-    titles = [t for t in (meta["title"], meta["title_en"]) if t]
-    candidates = (
-        Paper.objects.filter(title__in=titles) | Paper.objects.filter(title_en__in=titles)
-    ).distinct()
     first_author = meta["authors"][0] if meta["authors"] else None
-    for paper in candidates.prefetch_related("authorships__author")[:20]:
+    for paper in title_matches(key).prefetch_related("authorships__author")[:20]:
         names = [a.author.name for a in paper.authorships.all()]
-        if normalise_title(paper.title or paper.title_en) == key and (
-            first_author is None or (names and names[0] == first_author)
-        ):
+        if first_author is None or (names and names[0] == first_author):
             return paper, "title"
     return None, ""
 

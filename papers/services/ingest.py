@@ -25,8 +25,6 @@ what it is, as one typed in the edit form does.
 from __future__ import annotations
 
 import copy
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, replace
 
 from django.core.files.base import ContentFile
@@ -48,6 +46,7 @@ from papers.models import (
     SourceFile,
     TextRevision,
 )
+from papers.titles import normalise_title
 
 LOADED, UNCHANGED, REVISED = "loaded", "unchanged", "revised"
 
@@ -58,11 +57,6 @@ class IngestOutcome:
     paper: Paper
     revision: TextRevision | None = None
     previous_revision: TextRevision | None = None
-
-
-def normalise_title(title: str) -> str:
-    folded = unicodedata.normalize("NFKC", title).casefold()
-    return re.sub(r"[\W_]+", "", folded)
 
 
 _TEXT_FIELDS = (
@@ -102,6 +96,12 @@ def _without_bidi(parsed: ParsedPaper) -> ParsedPaper:
     return clean
 
 
+def title_matches(key: str):
+    """Papers whose title (or English title, when they have no Chinese one) folds to ``key``
+    (``normalise_title``): one index lookup, whatever the library's size."""
+    return Paper.objects.filter(title_key=key) if key else Paper.objects.none()
+
+
 def _find_existing(parsed: ParsedPaper) -> Paper | None:
     if parsed.doi:
         match = Paper.objects.filter(doi__iexact=parsed.doi).first()
@@ -111,12 +111,7 @@ def _find_existing(parsed: ParsedPaper) -> Paper | None:
     if not key:
         return None
     first_author = parsed.authors[0].name if parsed.authors else None
-    candidates = Paper.objects.filter(title__in=[parsed.title, parsed.title_en]) | Paper.objects.filter(
-        title_en__in=[parsed.title, parsed.title_en]
-    )
-    for paper in candidates.prefetch_related("authorships__author"):
-        if normalise_title(paper.title or paper.title_en) != key:
-            continue
+    for paper in title_matches(key).prefetch_related("authorships__author"):
         authors = [a.author.name for a in paper.authorships.all()]
         if first_author is None or (authors and authors[0] == first_author):
             return paper

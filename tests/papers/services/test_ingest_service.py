@@ -77,3 +77,29 @@ def test_failure_midway_writes_nothing(monkeypatch):
         paper_save_parsed(parsed=_parsed("数字鸿沟。"))
     assert Paper.objects.count() == 0
     assert TextRevision.objects.count() == 0
+
+
+def test_a_paper_without_an_english_title_is_not_a_revision_candidate_of_every_other():
+    """Regression: an empty English title matched every paper without one, so each load read
+    (and prefetched the authors of) most of the library. Now one lookup of the title key."""
+    from papers.services.ingest import title_matches
+    from papers.titles import normalise_title
+
+    for i in range(3):
+        paper_save_parsed(parsed=_parsed(f"正文{i}。", title=f"论文{i}", doi="", filename=f"{i}.txt"))
+    assert Paper.objects.filter(title_en="").count() == 3
+    assert list(title_matches(normalise_title("另一篇论文"))) == []
+    assert [p.title for p in title_matches(normalise_title(" 论文１ "))] == ["论文1"]
+    assert list(title_matches("")) == []
+
+
+def test_the_title_key_follows_every_save_of_the_title():
+    paper = paper_save_parsed(parsed=_parsed("正文。", title="数字鸿沟：再论", doi="")).paper
+    assert paper.title_key == "数字鸿沟再论"
+    paper.title = "Digital Divide"
+    paper.save(update_fields=["title"])
+    paper.refresh_from_db()
+    assert paper.title_key == "digitaldivide"
+    paper.title, paper.title_en = "", "Public Value"
+    paper.save()
+    assert Paper.objects.get(pk=paper.pk).title_key == "publicvalue"
