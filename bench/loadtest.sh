@@ -5,10 +5,12 @@
 # db_worker per queue against a PostgreSQL database of its own (created when missing, never
 # dropped), migrates, creates the demo accounts, loads the sample corpus, generates distinct
 # papers up to PAPERS in all (manage.py generate_papers, no cross-reference suggestions for
-# them), rebuilds the search index once, then runs bench/locustfile.py headless for DURATION
+# them) and rebuilds the search index once when it generated any, then runs bench/locustfile.py headless for DURATION
 # with USERS users and prints requests/s, median, p99 and failures per endpoint
 # (bench/loadtest_report.py). Exits non-zero when a request failed. Every process it started
-# is stopped on exit; its files live under var/loadtest/ only.
+# is stopped on exit; its files live under var/loadtest/ only. LOADTEST_DB and KB_VAR_DIR point
+# it at another library, e.g. the one make bench-scale grew:
+#   LOADTEST_DB=tanyuan_bench_scale KB_VAR_DIR=$PWD/var/bench-scale make loadtest PAPERS=10000
 set -euo pipefail
 
 PY=${PY:-.venv/bin/python}
@@ -65,8 +67,10 @@ have=$("$PY" manage.py shell --no-imports -c 'from papers.models import Paper; p
 # Variants are numbered: the same count gives the same papers, so a second run adds nothing.
 generate=$(( PAPERS > have ? PAPERS - have : 0 ))
 started=$(date +%s)
-"$PY" manage.py generate_papers "$generate" --corpus "$CORPUS" --skip-crossrefs --skip-index -v0
-"$PY" manage.py rebuild_search_index -v0
+if [ "$generate" -gt 0 ]; then
+  "$PY" manage.py generate_papers "$generate" --corpus "$CORPUS" --skip-crossrefs --skip-index -v0
+  "$PY" manage.py rebuild_search_index -v0
+fi
 echo "library: $("$PY" manage.py shell --no-imports -c 'from papers.models import Paper; print(Paper.objects.count())') papers (generation and index: $(( $(date +%s) - started )) s)"
 
 "$VENV_BIN/gunicorn" kb.wsgi:application --workers 3 --bind "127.0.0.1:$LOADTEST_PORT" \

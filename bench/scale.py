@@ -7,7 +7,9 @@ mentions, profiles and cross-reference suggestions, search index), to that many 
 every page is requested as a signed-in editor: ``--warm`` untimed requests, then ``--requests``
 timed ones, after ``VACUUM ANALYZE``. Each page's median and p95 are set against the floor, a
 404 page, measured in the same run. The load time per paper is that of the papers added last
-(``--batch`` of them), so that it shows whether loading stays flat as the library grows. The
+(``--batch`` of them, loaded and then indexed, one process after the other), so that it shows
+whether loading stays flat as the library grows; the growth before them runs a task worker
+alongside the loader, as a deployment does. The
 database and search-index sizes are printed too. It asserts nothing.
 
 The database (``--db``, default ``tanyuan_bench_scale``) is dropped and created when
@@ -78,9 +80,29 @@ def _papers(env: dict[str, str]) -> int:
     return int(_shell(env, "from papers.models import Paper; print(Paper.objects.count())"))
 
 
-def _load(env: dict[str, str], count: int, start: int, corpus: str) -> None:
-    """Load ``count`` papers through the real path, then index them (the worker drains its queue)."""
-    _manage(env, "generate_papers", str(count), "--corpus", corpus, "--start", str(start), "-v0")
+def _load(
+    env: dict[str, str], count: int, start: int, corpus: str, *, worker_alongside: bool = False
+) -> None:
+    """Load ``count`` papers through the real path, then index them (the worker drains its queue).
+
+    ``worker_alongside``: a task worker indexes while the papers load, as in production (the bulk
+    growth before the timed batch: the loader leaves the other core idle)."""
+    worker = (
+        subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+            [PY, "manage.py", "db_worker", "--queue-name", "indexing,default", "-v0"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        if worker_alongside
+        else None
+    )
+    try:
+        _manage(env, "generate_papers", str(count), "--corpus", corpus, "--start", str(start), "-v0")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait()
     _manage(env, "db_worker", "--batch", "--no-startup-delay", "--queue-name", "indexing,default", "-v0")
 
 
@@ -90,7 +112,7 @@ def _grow(env: dict[str, str], size: int, batch: int, corpus: str) -> float | No
     if have >= size:
         return None
     if size - have > batch:
-        _load(env, size - have - batch, have, corpus)
+        _load(env, size - have - batch, have, corpus, worker_alongside=True)
         have = size - batch
     started = time.monotonic()
     _load(env, size - have, have, corpus)
