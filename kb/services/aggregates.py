@@ -25,7 +25,6 @@ from itertools import combinations
 
 from django.db import transaction
 
-from kb.lib.counters import increment
 from kb.models import Mention, MentionStatus
 from kb.models.aggregates import (
     ConceptPair,
@@ -35,6 +34,7 @@ from kb.models.aggregates import (
     PaperAggregate,
     PaperConceptCount,
 )
+from kb.services.counters import increment
 from papers.models import Paper, PaperStatus, Passage
 
 BATCH = 400

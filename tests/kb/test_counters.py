@@ -1,11 +1,11 @@
-"""Counters kept in tables (kb.lib.counters) and the document frequencies written through them."""
+"""Counters kept in tables (kb.services.counters) and the document frequencies written through them."""
 
 from collections import Counter
 
 import pytest
 
-from kb.lib.counters import increment
 from kb.models.crossrefs import TermStat
+from kb.services.counters import increment
 from kb.services.crossrefs.profiles import _apply_df
 
 pytestmark = pytest.mark.django_db

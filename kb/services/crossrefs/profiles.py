@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-from kb.lib.counters import increment
 from kb.lib.textnorm import fold
 from kb.models import Mention, MentionStatus
 from kb.models.crossrefs import PassageProfile, ProfilePosting, TermStat
+from kb.services.counters import increment
 from kb.services.mentions import thesaurus_matcher
 from papers.models import Passage, PassageKind
 
