@@ -66,7 +66,7 @@ test: install ## ruff, mypy, then the whole pytest suite (fast tests, model runs
 fast: install ## the fast suite only (no browser, no model runs), on TEST_WORKERS processes (pytest-xdist)
 	$(PYTEST) -m "not e2e and not slow" -p no:cacheprovider -n $(TEST_WORKERS)
 
-slow: install ## whole real papers through the layout model and OCR (the golden tests with the model on)
+slow: install ## whole real papers through the layout model and OCR (the golden tests with the model on), and bench-scale on a tiny library (PostgreSQL)
 	$(PYTEST) -m slow -p no:cacheprovider -n $(TEST_WORKERS)
 
 e2e: install chromium axe ## browser tests in Debian's Chromium through Playwright

@@ -13,7 +13,7 @@ alongside the loader, as a deployment does. The
 database and search-index sizes are printed too. It asserts nothing.
 
 The database (``--db``, default ``tanyuan_bench_scale``) is dropped and created when
-``--fresh`` is given, else grown; the index lives in var/bench-scale/.
+``--fresh`` is given, else grown; files and the index live in ``--var`` (var/bench-scale/).
 Run from the repository root: ``.venv/bin/python bench/scale.py [--sizes N ...]`` (``make bench-scale``).
 """
 
@@ -25,6 +25,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -254,15 +255,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=15)
     parser.add_argument("--corpus", default=os.environ.get("KB_SAMPLE_CORPUS", "../shared/corpus"))
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--var", default=str(ROOT / "var" / "bench-scale"), help="folder of the library's files and index"
+    )
     args = parser.parse_args()
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.db):
         raise SystemExit("bench-scale: --db must be a plain lower-case name")
 
-    var = ROOT / "var" / "bench-scale"
+    var = Path(args.var).resolve()
     var.mkdir(parents=True, exist_ok=True)
     env = _env(args.db, var)
     if args.fresh:
         _psql(f"DROP DATABASE IF EXISTS {args.db}")
+        for derived in ("search-index", "media"):  # the old library's index and files
+            shutil.rmtree(var / derived, ignore_errors=True)
     if not _psql(f"SELECT 1 FROM pg_database WHERE datname = '{args.db}'"):  # noqa: S608 - a checked name
         _psql(f"CREATE DATABASE {args.db}")
     _manage(env, "migrate", "--noinput", "-v0")
