@@ -33,7 +33,7 @@ PAGES = {
     ),  # the work, its citing papers
     "concept-list": (lambda ctx: reverse("kb:concept-list"), 10),
     # stored counts + a page of papers + the most-cited works (one grouping, a read of titles per kind)
-    "concept-detail": (lambda ctx: ctx["concept"].get_absolute_url(), 19),
+    "concept-detail": (lambda ctx: ctx["concept"].get_absolute_url(), 20),
     "login": (lambda ctx: reverse("login"), 8),
 }
 

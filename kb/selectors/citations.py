@@ -202,9 +202,10 @@ def concept_cited_works(*, concept_id: int, user, limit: int = COCITED_LIMIT) ->
     any other for its cited work), and one read of titles per kind found."""
     from kb.models.aggregates import PaperConceptCount
 
-    papers = (
+    # Read first, then passed as ids: as a subquery the planner joins every reference link.
+    papers = list(
         PaperConceptCount.objects.filter(concept_id=concept_id, paper__in=Paper.objects.visible_to(user))
         .order_by("-mentions", "paper_id")
-        .values("paper_id")[:CONCEPT_PAPER_CAP]
+        .values_list("paper_id", flat=True)[:CONCEPT_PAPER_CAP]
     )
-    return _most_cited(citing=papers, user=user, limit=limit)
+    return _most_cited(citing=papers, user=user, limit=limit) if papers else []

@@ -178,7 +178,12 @@ def _mention_groups(
     counts = PaperConceptCount.objects.filter(concept=concept, paper__in=Paper.objects.visible_to(user))
     if paper_filter is not None:
         counts = counts.filter(paper=paper_filter)
-    papers_total = counts.count()
+        papers_total = counts.count()
+    else:
+        # The stored count: the aggregates hold published papers only, which every reader sees.
+        papers_total = (
+            ConceptStat.objects.filter(concept=concept).values_list("papers", flat=True).first() or 0
+        )
     pages = max(1, math.ceil(papers_total / PAPERS_PER_PAGE))
     page = min(max(page, 1), pages)
     shown = list(
