@@ -105,6 +105,8 @@ class Paper(models.Model):
         ordering = ["-year", "title", "pk"]
         verbose_name = _("论文")
         verbose_name_plural = _("论文")
+        # "Recently added" (home page, paper list): the newest few without sorting the library.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="paper_added")]
 
     def __str__(self) -> str:
         return self.display_title

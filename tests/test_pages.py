@@ -368,8 +368,9 @@ def test_graph_and_matrix_queries_do_not_grow_with_papers(url, editor, scholar_c
 
     add(3)
     first = count()  # lays the graph out and stores it
-    assert first <= 11
+    assert first <= 12
     few = count()
     add(47)
     count()  # the graph changed: served from storage, one recompute queued
-    assert count() == few <= 8
+    # (with fewer dated papers than it shows, the paper graph also reads the undated: one more)
+    assert count() <= few <= 9

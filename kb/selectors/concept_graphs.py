@@ -227,7 +227,11 @@ def _paper_rows(*, user, group: str, years: tuple[int | None, int | None]):
         papers = papers.filter(year__gte=years[0])
     if years[1] is not None:
         papers = papers.filter(year__lte=years[1])
-    shown = list(papers.order_by(F("year").desc(nulls_last=True), "-pk")[:MAX_GRAPH_PAPERS])
+    # Dated papers newest first, then undated ones: two orders the year index serves, where one
+    # "year DESC NULLS LAST" sorted every paper of the library to find the newest few.
+    shown = list(papers.filter(year__isnull=False).order_by("-year", "-pk")[:MAX_GRAPH_PAPERS])
+    if len(shown) < MAX_GRAPH_PAPERS:
+        shown += list(papers.filter(year=None).order_by("-pk")[: MAX_GRAPH_PAPERS - len(shown)])
     rows = list(
         counts.filter(paper_id__in=[p.pk for p in shown])
         .annotate(
