@@ -73,17 +73,12 @@ def author_facets(*, user, limit: int = 30) -> list[Author]:
         Authorship.objects.filter(paper__in=Paper.objects.visible_to(user))
         .values("author_id")
         .annotate(n=Count("paper_id", distinct=True))
-        .order_by("-n", "author_id")[: limit * 2]
+        .order_by("-n", "author__name", "author_id")[:limit]
     )
     authors = Author.objects.in_bulk([r["author_id"] for r in rows])
-    found = []
     for row in rows:
-        author = authors.get(row["author_id"])
-        if author is not None:
-            author.n = row["n"]
-            found.append(author)
-    found.sort(key=lambda a: (-a.n, a.name))
-    return found[:limit]
+        authors[row["author_id"]].n = row["n"]
+    return [authors[row["author_id"]] for row in rows]
 
 
 @dataclass
