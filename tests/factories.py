@@ -172,3 +172,17 @@ def passages_for(revision, texts, **extra):
     revision.text = "\n\n".join(text for _, _, text in texts)
     revision.save(update_fields=["text"])
     return passages
+
+
+def references_to_works(*, paper, revision, works) -> None:
+    """One reference of ``paper`` per cited work, in order, each linked to its work."""
+    for order, work in enumerate(works):
+        reference = pm.Reference.objects.create(
+            paper=paper,
+            revision=revision,
+            order=order,
+            marker=f"[{order + 1}]",
+            raw=work.title,
+            title=work.title,
+        )
+        kbm.ReferenceLink.objects.create(reference=reference, citing_paper=paper, cited_work=work)

@@ -31,16 +31,7 @@ def network(transactional_db):
         paper = f.PaperFactory(title=f"数字技术与基层社会治理研究（第{p:02d}篇）", year=2014 + p)
         revision = f.RevisionFactory(paper=paper)
         cited = works[p : p + 2 + p % 5]
-        for order, work in enumerate(cited):
-            reference = Reference.objects.create(
-                paper=paper,
-                revision=revision,
-                order=order,
-                marker=f"[{order + 1}]",
-                raw=work.title,
-                title=work.title,
-            )
-            ReferenceLink.objects.create(reference=reference, citing_paper=paper, cited_work=work)
+        f.references_to_works(paper=paper, revision=revision, works=cited)
         if papers:  # each paper also cites the one before it, resolved to it
             reference = Reference.objects.create(
                 paper=paper,

@@ -13,7 +13,7 @@ from kb.models.aggregates import PaperConceptCount
 from kb.models.layouts import GraphLayout
 from kb.selectors.concept_names import UNKNOWN_CONCEPTS
 from kb.services import loading
-from papers.models import Paper, PaperStatus, Reference
+from papers.models import Paper, PaperStatus
 from tests import factories as f
 from tests.kb.citation_samples import CITED, CITING
 
@@ -140,16 +140,7 @@ def test_layout_is_stored_once_per_filter(pair, scholar_client):
 def _citing_paper(works: list[CitedWork], n: int) -> None:
     paper = f.PaperFactory(year=2000 + n % 20)
     revision = f.RevisionFactory(paper=paper)
-    for order, work in enumerate(works):
-        reference = Reference.objects.create(
-            paper=paper,
-            revision=revision,
-            order=order,
-            marker=f"[{order + 1}]",
-            raw=work.title,
-            title=work.title,
-        )
-        ReferenceLink.objects.create(reference=reference, citing_paper=paper, cited_work=work)
+    f.references_to_works(paper=paper, revision=revision, works=works)
 
 
 def test_queries_do_not_grow_with_papers(scholar_client):
